@@ -1,6 +1,16 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Automation.Functions;
+using Automation.Functions.Hosting;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+try
+{
+    var app = AutomationApp.Create(args);
+    await app.InitializeAsync();
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException e)
+{
+    // One clear message naming the setting and the fix, instead of a stack trace.
+    await Console.Error.WriteLineAsync($"Automation cannot start: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,27 @@
+using Automation.Functions.Endpoints;
+using Automation.Functions.Hosting;
+
+namespace Automation.Functions;
+
+/// <summary>The app's table of contents: what is registered and which endpoint groups are mapped.</summary>
+public static class AutomationApp
+{
+    /// <param name="args">Command-line arguments (<c>--urls</c>, settings as <c>--Key=value</c>).</param>
+    /// <param name="configure">Extra registrations (tests add their own functions here).</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.AddAutomationHosting();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.AnnounceWhenStarted();
+        app.UseFunctionsInvocations();
+        app.UseRouting();
+        var api = app.MapGroup("/" + app.Services.GetRequiredService<HostSettings>().RoutePrefix);
+        api.MapHealthEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,66 @@
+using Automation.Functions.Hosting;
+using Automation.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Automation.Functions.Tests;
+
+/// <summary>The real app, in this process, on a free loopback port, against the tests' Azurite.</summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        Http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+    }
+
+    public string BaseUrl { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestApp> StartAsync(AzuriteFixture azurite, TestAppRoot root, bool functionsMode,
+        IEnumerable<IQueueFunction>? queueFunctions = null, IEnumerable<ITimerFunction>? timerFunctions = null,
+        IEnumerable<string>? extraArgs = null)
+    {
+        var args = new List<string>
+        {
+            $"--{HostingExtensions.AppRootSetting}={root.Path}",
+            $"--AzureWebJobsStorage={azurite.ConnectionString}",
+            "--urls=http://127.0.0.1:0",
+        };
+        if (functionsMode)
+        {
+            args.Add($"--{HostingModes.CustomHandlerPortSetting}=0");
+        }
+
+        args.AddRange(extraArgs ?? []);
+        var app = AutomationApp.Create([.. args], builder =>
+        {
+            foreach (var f in queueFunctions ?? [])
+            {
+                builder.Services.AddSingleton(f);
+            }
+
+            foreach (var f in timerFunctions ?? [])
+            {
+                builder.Services.AddSingleton(f);
+            }
+        });
+        await app.InitializeAsync();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestApp(app, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
