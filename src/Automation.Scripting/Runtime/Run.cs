@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace Automation.Scripting.Runtime;
+
+/// <summary>The state of one evaluation: limits, counters and the host. Never shared between threads.</summary>
+internal sealed class Run
+{
+    private readonly long _maxSteps;
+    private readonly long _deadline;
+    private readonly long _maxAlloc;
+    private long _nextTimeCheck;
+
+    public Run(ScriptLimits limits, CancellationToken cancellation = default)
+    {
+        Limits = limits;
+        _maxSteps = limits.MaxSteps;
+        _maxAlloc = limits.MaxAllocatedBytes;
+        _deadline = limits.MaxWallTime == Timeout.InfiniteTimeSpan
+            ? long.MaxValue
+            : Stopwatch.GetTimestamp() + (long)(limits.MaxWallTime.TotalSeconds * Stopwatch.Frequency);
+        _nextTimeCheck = 1024;
+        Cancellation = cancellation;
+        MaxString = limits.MaxStringLength;
+        MaxCollection = limits.MaxCollectionLength;
+    }
+
+    public ScriptLimits Limits { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public long Steps;
+    public int Depth;
+    public long Allocated;
+    public int Line;
+    public readonly int MaxString;
+    public readonly int MaxCollection;
+
+    public Odoo.ScriptHost? Host { get; set; }
+
+    public PyException? Handling { get; set; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Tick()
+    {
+        if (++Steps >= _nextTimeCheck)
+        {
+            SlowTick();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SlowTick()
+    {
+        if (Steps > _maxSteps)
+        {
+            throw Limit(nameof(ScriptLimits.MaxSteps), $"step limit exceeded: the script ran more than {_maxSteps} steps");
+        }
+
+        _nextTimeCheck = Math.Min(Steps + 1024, _maxSteps + 1);
+        if (Stopwatch.GetTimestamp() > _deadline)
+        {
+            throw Limit(nameof(ScriptLimits.MaxWallTime), $"time limit exceeded: the script ran longer than {Limits.MaxWallTime.TotalMilliseconds:0} ms");
+        }
+
+        if (Cancellation.IsCancellationRequested)
+        {
+            throw Limit("Cancellation", "the run was cancelled");
+        }
+    }
+
+    /// <summary>Accounts for memory a script allocates (approximate bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Alloc(long bytes)
+    {
+        Allocated += bytes;
+        if (Allocated > _maxAlloc)
+        {
+            throw Limit(nameof(ScriptLimits.MaxAllocatedBytes), $"memory limit exceeded: the script allocated more than {_maxAlloc} bytes");
+        }
+    }
+
+    public void CheckString(long length)
+    {
+        if (length > MaxString)
+        {
+            throw Limit(nameof(ScriptLimits.MaxStringLength), $"string too long: {length} characters, the limit is {MaxString}");
+        }
+
+        Alloc(length * 2);
+    }
+
+    public void CheckCollection(long length)
+    {
+        if (length > MaxCollection)
+        {
+            throw Limit(nameof(ScriptLimits.MaxCollectionLength), $"collection too large: {length} items, the limit is {MaxCollection}");
+        }
+
+        Alloc(length * 8);
+    }
+
+    public ScriptLimitExceededException Limit(string name, string message) => new(name, message, Line);
+
+    public void EnterCall()
+    {
+        if (++Depth > Limits.MaxCallDepth)
+        {
+            Depth = 0;
+            throw Limit(nameof(ScriptLimits.MaxCallDepth), $"maximum recursion depth exceeded: more than {Limits.MaxCallDepth} nested calls");
+        }
+
+        StackGuard.Check(this);
+    }
+}
+
+internal static class StackGuard
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Check(Run? run)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new ScriptLimitExceededException(nameof(ScriptLimits.MaxCallDepth), "maximum recursion depth exceeded: the evaluation nests too deeply", run?.Line ?? 0);
+        }
+    }
+}
+
+/// <summary>A closure cell.</summary>
+internal sealed class Cell
+{
+    public object? Value = Unbound.Instance;
+}
+
+/// <summary>Marks an unassigned variable slot.</summary>
+internal sealed class Unbound
+{
+    public static readonly Unbound Instance = new();
+
+    private Unbound()
+    {
+    }
+}
+
+/// <summary>An activation record: slot-resolved locals, module globals and closure cells.</summary>
+internal sealed class Frame(Run run, object?[] slots, object?[] globals, Cell[]? free)
+{
+    public readonly Run Run = run;
+    public readonly object?[] Slots = slots;
+    public readonly object?[] Globals = globals;
+    public readonly Cell[]? Free = free;
+    public object? ReturnValue;
+}
