@@ -137,3 +137,32 @@ public sealed class QueueClientTests(AzuriteFixture azurite)
         Assert.Throws<ArgumentException>(() => azurite.Queues.GetQueueClient(name));
     }
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ServiceClientTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task GetQueueNames_WithPrefix_ListsOnlyThoseQueues()
+    {
+        var prefix = azurite.UniqueQueueName("ls")[..12];
+        foreach (var suffix in new[] { "a", "b-poison", "c-poison" })
+        {
+            await azurite.Queues.GetQueueClient($"{prefix}-{suffix}").CreateIfNotExistsAsync();
+        }
+
+        var names = await azurite.Queues.GetQueueNamesAsync(prefix);
+
+        Assert.Equal([$"{prefix}-a", $"{prefix}-b-poison", $"{prefix}-c-poison"], names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetTableNames_IncludesACreatedTable()
+    {
+        var name = azurite.UniqueTableName("list");
+        await azurite.Tables.GetTableClient(name).CreateIfNotExistsAsync();
+
+        var names = await azurite.Tables.GetTableNamesAsync();
+
+        Assert.Contains(name, names);
+    }
+}

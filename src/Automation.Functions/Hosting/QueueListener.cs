@@ -1,3 +1,4 @@
+using Automation.Storage;
 using Automation.Storage.Queues;
 using Azure;
 using Microsoft.Extensions.Logging;
@@ -49,7 +50,7 @@ public sealed class QueueListener(
                 await queue.CreateIfNotExistsAsync(stoppingToken);
                 continue;
             }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException)
+            catch (Exception e) when (StorageFailure.IsStorageFailure(e))
             {
                 logger.LogWarning(e, "Polling queue {Queue} failed; retrying in {Delay}", queue.Name, delay);
                 batch = [];
@@ -135,7 +136,7 @@ public sealed class QueueListener(
                 await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
             }
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException)
+        catch (Exception e) when (StorageFailure.IsStorageFailure(e))
         {
             // The lease ran out or storage failed while settling: the message reappears and is retried; nothing is lost.
             logger.LogWarning(e, "Settling message {MessageId} on {Queue} failed; it will be delivered again", message.MessageId, queue.Name);
@@ -168,7 +169,7 @@ public sealed class QueueListener(
         {
             // The handler finished.
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException)
+        catch (Exception e) when (StorageFailure.IsStorageFailure(e))
         {
             logger.LogWarning(e, "Renewing the lease of message {MessageId} on {Queue} failed", messageId, queue.Name);
         }

@@ -48,19 +48,21 @@ public sealed class StorageStartup(
         timeout.CancelAfter(ReachTimeout);
         try
         {
+            // Always talk to both services once, so a wrong endpoint or key fails here and not on the first request.
+            await tables.GetTableNamesAsync(1, timeout.Token);
+            await queues.GetQueueNamesAsync(max: 1, cancellationToken: timeout.Token);
             await Task.WhenAll(
                 resources.Tables.Select(t => tables.GetTableClient(t).CreateIfNotExistsAsync(timeout.Token))
                     .Concat(resources.Queues.Select(q => queues.GetQueueClient(q).CreateIfNotExistsAsync(timeout.Token))));
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or OperationCanceledException or IOException
-                                      && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when ((StorageFailure.IsStorageFailure(e) || e is OperationCanceledException) && !cancellationToken.IsCancellationRequested)
         {
             var why = e switch
             {
                 RequestFailedException { Status: 403 } => "it refused our credentials (403): check the account key or the identity's role assignments",
                 RequestFailedException r => $"it answered {r.Status} {r.ErrorCode}",
                 OperationCanceledException => $"it did not answer within {ReachTimeout.TotalSeconds:0} s",
-                _ => e.Message,
+                _ => StorageFailure.Describe(e),
             };
             throw new StartupException(
                 $"Storage is unreachable: {connection.TableEndpoint} / {connection.QueueEndpoint} (setting '{StorageConnection.DefaultSettingName}'): {why}. " +
