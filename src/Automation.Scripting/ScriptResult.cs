@@ -32,6 +32,10 @@ public sealed class ScriptResult
     /// <summary>The value the script assigned to <c>action</c> (spec §5.11), converted to .NET, or null.</summary>
     public object? Action => TryGetVariable("action", out var v) ? v : null;
 
+    /// <summary>The raw interpreter value of a module variable, or null.</summary>
+    internal object? TryGetRawVariable(string name) =>
+        _script.GlobalIndex.TryGetValue(name, out var i) && _globals[i] is not Unbound ? _globals[i] : null;
+
     /// <summary>Reads a module-level variable after the run, converted to .NET.</summary>
     public bool TryGetVariable(string name, out object? value)
     {

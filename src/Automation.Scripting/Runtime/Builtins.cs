@@ -10,7 +10,7 @@ internal static class Builtins
     public static readonly HashSet<string> Forbidden =
     [
         "open", "eval", "exec", "compile", "globals", "locals", "vars", "__import__", "input", "breakpoint",
-        "memoryview", "help", "exit", "quit", "setattr", "delattr", "type", "object", "super", "classmethod",
+        "memoryview", "help", "exit", "quit", "setattr", "delattr", "object", "super", "classmethod",
         "staticmethod", "property", "dir", "id",
     ];
 
@@ -343,6 +343,11 @@ internal static class Builtins
             Args.Range("format", a, kw, 1, 2);
             return Formatting.Format(r, a[0], a.Length > 1 ? a[1] as string ?? throw PyException.TypeError("format() argument 2 must be str") : "");
         });
+        F("type", (r, a, kw) =>
+        {
+            Args.Exact("type", a, kw, 1);
+            return TypeOf(a[0]);
+        });
         F("hash", (r, a, kw) =>
         {
             Args.Exact("hash", a, kw, 1);
@@ -380,6 +385,42 @@ internal static class Builtins
         }
 
         return t;
+    }
+
+    private static readonly Dictionary<string, PyType> OtherTypes = [];
+
+    /// <summary>type(x): the builtin type object, the exception class, or an opaque type named after the value's type.</summary>
+    public static object TypeOf(object? o) => o switch
+    {
+        bool => Bool,
+        long or BigInteger => Int,
+        double => Float,
+        string => Str,
+        PyList => List,
+        PyTuple => Tuple,
+        PyDict => Dict,
+        PySet { Frozen: true } => FrozenSet,
+        PySet => Set,
+        PyRange => Range,
+        PyExceptionObject e => e.Type,
+        Modules.PyDateTime => Modules.DateTimeClass.Instance,
+        Modules.PyDate => Modules.DateClass.Instance,
+        Modules.PyTimeDelta => Modules.TimeDeltaClass.Instance,
+        _ => OpaqueType(Ops.TypeName(o)),
+    };
+
+    private static PyType OpaqueType(string name)
+    {
+        lock (OtherTypes)
+        {
+            if (!OtherTypes.TryGetValue(name, out var t))
+            {
+                t = new PyType(name, x => Ops.TypeName(x) == name, (r, a, kw) => throw PyException.TypeError($"cannot create '{name}' instances"));
+                OtherTypes[name] = t;
+            }
+
+            return t;
+        }
     }
 
     private static IEnumerable<object?> ReverseList(PyList l)

@@ -852,7 +852,7 @@ internal static class Formatting
 
             if (depth > 0)
             {
-                throw PyException.ValueError(fmt.IndexOf('}', i) < 0 ? "expected '}' before end of string" : "unmatched '{' in format spec");
+                throw PyException.ValueError(i + 1 >= fmt.Length ? "Single '{' encountered in format string" : "expected '}' before end of string");
             }
 
             var field = fmt[(i + 1)..j];

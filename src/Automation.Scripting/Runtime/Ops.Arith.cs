@@ -394,7 +394,7 @@ internal static partial class Ops
         {
             if (y == 0)
             {
-                throw PyException.ZeroDivision("integer division or modulo by zero");
+                throw PyException.ZeroDivision("integer modulo by zero");
             }
 
             if (y == -1)
@@ -426,7 +426,7 @@ internal static partial class Ops
             var bb = ToBig(b);
             if (bb.IsZero)
             {
-                throw PyException.ZeroDivision("integer division or modulo by zero");
+                throw PyException.ZeroDivision("integer modulo by zero");
             }
 
             var ba = ToBig(a);

@@ -188,7 +188,7 @@ internal static partial class Ops
     /// <summary>Shortest round-trip digits of |d| and the decimal point position (value = 0.digits × 10^decpt).</summary>
     public static (bool Negative, string Digits, int DecimalPoint) ShortestDigits(double d)
     {
-        var r = d.ToString("R", CultureInfo.InvariantCulture);
+        var r = d.ToString(CultureInfo.InvariantCulture);
         var neg = r[0] == '-';
         if (neg)
         {

@@ -564,7 +564,7 @@ internal static class StrMethods
                             j0++;
                         }
 
-                        parts.Add(s[j0..(i + 1)]);
+                        parts.Add(s[..(i + 1)]);
                         break;
                     }
 

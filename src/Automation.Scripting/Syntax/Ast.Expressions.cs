@@ -640,7 +640,8 @@ internal sealed class CallExpr(Expr func, Expr[] args, Keyword[] keywords) : Exp
 
                     if (kw.Exists(x => x.Key == ks))
                     {
-                        throw PyException.TypeError($"got multiple values for keyword argument '{ks}'");
+                        var fname = Func switch { Name n => n.Id, Attribute a => a.Attr, _ => "function" };
+                        throw PyException.TypeError($"{fname}() got multiple values for keyword argument '{ks}'");
                     }
 
                     kw.Add(ks, p.Value);

@@ -446,7 +446,7 @@ internal sealed class Lexer
         Add(TokenKind.Int, text, line, col, Normalize(BigInteger.Parse(clean, CultureInfo.InvariantCulture)));
     }
 
-    private static object Normalize(BigInteger b) => b >= long.MinValue && b <= long.MaxValue ? (long)b : b;
+    private static object Normalize(BigInteger b) => b >= long.MinValue && b <= long.MaxValue ? (object)(long)b : b;
 
     private static int HexVal(char c) => c switch
     {
