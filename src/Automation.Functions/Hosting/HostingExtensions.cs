@@ -80,7 +80,7 @@ public static class HostingExtensions
         services.AddSingleton(sp => new StorageStartup(
             connection, mode, resources,
             sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<QueueServiceClient>(),
-            Path.GetFullPath(configuration[AzuriteLocationSetting] ?? Path.Combine(workingRoot, ".azurite")),
+            Path.GetFullPath(configuration[AzuriteLocationSetting] ?? ".azurite", workingRoot),
             sp.GetRequiredService<ILogger<StorageStartup>>()));
         if (mode == HostingMode.Standalone)
         {
