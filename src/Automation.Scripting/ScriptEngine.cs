@@ -48,6 +48,9 @@ public sealed class ScriptEngine
         return compiled;
     }
 
+    /// <summary>Parses and checks without touching the cache (save-time validation of untrusted input, benchmarks).</summary>
+    public CompiledScript CompileUncached(string source, ScriptMode mode = ScriptMode.Exec) => CompileUncached(source, mode, Limits);
+
     /// <summary>Save-time validation: returns null when the source is accepted, else the syntax error.</summary>
     public ScriptSyntaxException? Validate(string source, ScriptMode mode = ScriptMode.Exec)
     {

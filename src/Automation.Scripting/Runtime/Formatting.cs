@@ -414,9 +414,34 @@ internal static class Formatting
         return q;
     }
 
+    private static readonly double[] Pow10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
     public static string FixedDigits(double a, int precision, bool alternate = false)
     {
-        var q = ExactScaled(a, precision).ToString(CultureInfo.InvariantCulture);
+        string q;
+        var fast = false;
+        q = "";
+        if (precision < Pow10.Length && a < 1e9)
+        {
+            // fast path: away from a decimal tie the double product rounds the same way as the exact value
+            var scaled = a * Pow10[precision];
+            if (scaled < 1e9)
+            {
+                var fl = Math.Floor(scaled);
+                var frac = scaled - fl;
+                if (Math.Abs(frac - 0.5) > 1e-5)
+                {
+                    q = ((long)fl + (frac > 0.5 ? 1 : 0)).ToString(CultureInfo.InvariantCulture);
+                    fast = true;
+                }
+            }
+        }
+
+        if (!fast)
+        {
+            q = ExactScaled(a, precision).ToString(CultureInfo.InvariantCulture);
+        }
+
         if (precision == 0)
         {
             return alternate ? q + "." : q;

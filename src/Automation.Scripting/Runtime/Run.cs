@@ -19,7 +19,7 @@ internal sealed class Run
         _deadline = limits.MaxWallTime == Timeout.InfiniteTimeSpan
             ? long.MaxValue
             : Stopwatch.GetTimestamp() + (long)(limits.MaxWallTime.TotalSeconds * Stopwatch.Frequency);
-        _nextTimeCheck = 1024;
+        _nextTimeCheck = Math.Min(1024, _maxSteps == long.MaxValue ? 1024 : _maxSteps + 1);
         Cancellation = cancellation;
         MaxString = limits.MaxStringLength;
         MaxCollection = limits.MaxCollectionLength;
@@ -57,7 +57,11 @@ internal sealed class Run
             throw Limit(nameof(ScriptLimits.MaxSteps), $"step limit exceeded: the script ran more than {_maxSteps} steps");
         }
 
-        _nextTimeCheck = Math.Min(Steps + 1024, _maxSteps + 1);
+        _nextTimeCheck = Steps + 1024;
+        if (_nextTimeCheck > _maxSteps && _maxSteps < long.MaxValue)
+        {
+            _nextTimeCheck = _maxSteps + 1;
+        }
         if (Stopwatch.GetTimestamp() > _deadline)
         {
             throw Limit(nameof(ScriptLimits.MaxWallTime), $"time limit exceeded: the script ran longer than {Limits.MaxWallTime.TotalMilliseconds:0} ms");
@@ -110,7 +114,11 @@ internal sealed class Run
             throw Limit(nameof(ScriptLimits.MaxCallDepth), $"maximum recursion depth exceeded: more than {Limits.MaxCallDepth} nested calls");
         }
 
-        StackGuard.Check(this);
+        if (Depth > 24)
+        {
+            // shallow recursion cannot exhaust the stack; deeper calls check the real headroom
+            StackGuard.Check(this);
+        }
     }
 }
 

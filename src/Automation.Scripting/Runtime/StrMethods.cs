@@ -104,12 +104,11 @@ internal static class StrMethods
                 {
                     Args.Range(name, a, kw, 0, 1);
                     var chars = a.Length == 0 || a[0] is null ? null : Arg(a, 0, name);
-                    Func<char, bool> strip = chars == null ? IsPySpace : chars.Contains;
                     var start = 0;
                     var end = s.Length;
                     if (name != "rstrip")
                     {
-                        while (start < end && strip(s[start]))
+                        while (start < end && (chars == null ? IsPySpace(s[start]) : chars.Contains(s[start], StringComparison.Ordinal)))
                         {
                             start++;
                         }
@@ -117,13 +116,13 @@ internal static class StrMethods
 
                     if (name != "lstrip")
                     {
-                        while (end > start && strip(s[end - 1]))
+                        while (end > start && (chars == null ? IsPySpace(s[end - 1]) : chars.Contains(s[end - 1], StringComparison.Ordinal)))
                         {
                             end--;
                         }
                     }
 
-                    return s[start..end];
+                    return start == 0 && end == s.Length ? s : s[start..end];
                 }
 
             case "split":

@@ -713,6 +713,8 @@ internal sealed class ComprehensionExpr(char kind, Expr elt, Expr? value, Compre
         var inner = new Frame(run, slots, f.Globals, Code.BuildClosure(f));
         switch (Kind)
         {
+            case '[' when Gens.Length == 1 && first is PyRange or PyList:
+                return new PyList(SimpleList(inner, first));
             case '[':
                 {
                     var list = new List<object?>();
@@ -758,6 +760,68 @@ internal sealed class ComprehensionExpr(char kind, Expr elt, Expr? value, Compre
             default:
                 return new PyIterator("generator", Generate(inner, first));
         }
+    }
+
+    /// <summary>Fast path of the common [expr for x in range/list if cond] shape: no iterator objects.</summary>
+    private List<object?> SimpleList(Frame inner, object? first)
+    {
+        var run = inner.Run;
+        var gen = Gens[0];
+        var list = new List<object?>();
+        var ifs = gen.Ifs;
+        if (first is PyRange r)
+        {
+            var n = r.Count;
+            var v = r.Start;
+            for (long i = 0; i < n; i++, v += r.Step)
+            {
+                run.Tick();
+                gen.Target.Assign(inner, Ops.Box(v));
+                if (Accept(inner, ifs))
+                {
+                    if (list.Count >= run.MaxCollection)
+                    {
+                        run.CheckCollection(list.Count + 1L);
+                    }
+
+                    list.Add(Elt.Eval(inner));
+                }
+            }
+        }
+        else
+        {
+            var items = ((PyList)first!).Items;
+            for (var i = 0; i < items.Count; i++)
+            {
+                run.Tick();
+                gen.Target.Assign(inner, items[i]);
+                if (Accept(inner, ifs))
+                {
+                    if (list.Count >= run.MaxCollection)
+                    {
+                        run.CheckCollection(list.Count + 1L);
+                    }
+
+                    list.Add(Elt.Eval(inner));
+                }
+            }
+        }
+
+        run.Alloc(list.Count * 8L);
+        return list;
+    }
+
+    private static bool Accept(Frame inner, Expr[] ifs)
+    {
+        for (var k = 0; k < ifs.Length; k++)
+        {
+            if (!Ops.IsTrue(ifs[k].Eval(inner)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private IEnumerable<object?> Generate(Frame inner, object? first)

@@ -293,7 +293,7 @@ internal sealed class Lexer
         var line = _line;
         foreach (var op in Operators)
         {
-            if (string.CompareOrdinal(_src, _pos, op, 0, op.Length) == 0)
+            if (op[0] == _src[_pos] && string.CompareOrdinal(_src, _pos, op, 0, op.Length) == 0)
             {
                 _pos += op.Length;
                 if (op is "(" or "[" or "{")
