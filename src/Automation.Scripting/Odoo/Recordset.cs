@@ -483,7 +483,10 @@ internal sealed class Recordset(EnvObject env, string model, long[] ids) : PyObj
                     foreach (var rec in Iterate(run).Cast<Recordset>())
                     {
                         run.Tick();
-                        var ok = a[0] is string path ? Ops.IsTrue(rec.Mapped(run, path)) : Ops.IsTrue(Ops.Call(run, a[0], [rec], null));
+                        // Odoo: filtered('a.b') keeps records where any(rec.mapped('a.b'))
+                        var ok = a[0] is string path
+                            ? rec.Mapped(run, path) is PyList values ? values.Items.Any(Ops.IsTrue) : Ops.IsTrue(rec.Mapped(run, path))
+                            : Ops.IsTrue(Ops.Call(run, a[0], [rec], null));
                         if (ok)
                         {
                             keep.Add(rec.Ids[0]);

@@ -31,7 +31,9 @@ internal sealed class Block(Stmt[] body) : Stmt
             for (; i < body.Length; i++)
             {
                 run.Tick();
-                var flow = body[i].Exec(f);
+                var stmt = body[i];
+                run.Line = stmt.Line;
+                var flow = stmt.Exec(f);
                 if (flow != Flow.Normal)
                 {
                     return flow;
@@ -53,11 +55,8 @@ internal sealed class Block(Stmt[] body) : Stmt
         {
             p.Line = stmt.Line;
         }
-        else if (run.Line == 0)
-        {
-            run.Line = stmt.Line;
-        }
 
+        _ = run;
         return false;
     }
 
