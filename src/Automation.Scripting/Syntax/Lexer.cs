@@ -31,12 +31,18 @@ internal sealed class Lexer
         _maxParenDepth = maxParenDepth;
     }
 
-    public static List<Token> Tokenize(string src, int maxParenDepth = 200)
+    public static List<Token> Tokenize(string src, int maxParenDepth = 200) => Tokenize(src, maxParenDepth, out _);
+
+    public static List<Token> Tokenize(string src, int maxParenDepth, out ScriptSyntaxException? pendingError)
     {
         var lx = new Lexer(src, maxParenDepth);
         lx.Run();
+        pendingError = lx.PendingError;
         return lx._tokens;
     }
+
+    /// <summary>An error that belongs to the end of input (an unclosed bracket).</summary>
+    public ScriptSyntaxException? PendingError { get; private set; }
 
     private int Col => _pos - _lineStart + 1;
 
@@ -160,8 +166,9 @@ internal sealed class Lexer
         var endCol = Col;
         if (_parens.Count > 0)
         {
+            // reported when the parser reaches the end of input, so earlier parse errors win (as in CPython)
             var (ch, line, col) = _parens.Peek();
-            throw Error($"'{ch}' was never closed", line, col);
+            PendingError = Error($"'{ch}' was never closed", line, col);
         }
 
         if (_tokens.Count > 0 && _tokens[^1].Kind is not (TokenKind.Newline or TokenKind.Dedent or TokenKind.Indent))
@@ -246,13 +253,9 @@ internal sealed class Lexer
         var current = _indents[^1];
         if (width > current)
         {
-            if (_tokens.Count == 0 || _tokens[^1].Kind != TokenKind.Newline || !LastLineOpensBlock())
-            {
-                throw Error("unexpected indent", _line, width, "IndentationError");
-            }
-
+            // whether an indent is legal is the parser's call (CPython reports earlier parse errors first)
             _indents.Add(width);
-            Add(TokenKind.Indent, "", _line, 1);
+            Add(TokenKind.Indent, "", _line, width);
         }
         else if (width < current)
         {
@@ -264,17 +267,17 @@ internal sealed class Lexer
 
             if (_indents[^1] != width)
             {
-                throw Error("unindent does not match any outer indentation level", _line, Col, "IndentationError");
+                var end = _pos;
+                while (end < _src.Length && _src[end] is not ('\n' or '\r'))
+                {
+                    end++;
+                }
+
+                throw Error("unindent does not match any outer indentation level", _line, end - _lineStart + 1, "IndentationError");
             }
         }
 
         return false;
-    }
-
-    private bool LastLineOpensBlock()
-    {
-        // An indent is only legal after a line ending in ':' (the parser checks the exact statement kind).
-        return _tokens.Count >= 2 && _tokens[^2].Kind == TokenKind.Op && _tokens[^2].Text == ":";
     }
 
     private static bool IsIdentStart(char c) => char.IsLetter(c) || c == '_' || (c > 127 && char.IsLetterOrDigit(c));

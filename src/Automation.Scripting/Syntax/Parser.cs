@@ -16,6 +16,7 @@ internal sealed class Parser
 
     private readonly List<Token> _tokens;
     private readonly int _maxNesting;
+    private ScriptSyntaxException? _pendingError;
     private int _pos;
     private int _depth;
     private int _loopDepth;
@@ -29,8 +30,8 @@ internal sealed class Parser
 
     public static Block ParseModule(string source, int maxNesting)
     {
-        var tokens = Lexer.Tokenize(source, Math.Min(200, maxNesting));
-        var p = new Parser(tokens, maxNesting);
+        var tokens = Lexer.Tokenize(source, Math.Min(200, maxNesting), out var pending);
+        var p = new Parser(tokens, maxNesting) { _pendingError = pending };
         var stmts = new List<Stmt>();
         while (p.Cur.Kind != TokenKind.EndOfFile)
         {
@@ -48,8 +49,8 @@ internal sealed class Parser
 
     public static Expr ParseExpression(string source, int maxNesting)
     {
-        var tokens = Lexer.Tokenize(source, Math.Min(200, maxNesting));
-        var p = new Parser(tokens, maxNesting);
+        var tokens = Lexer.Tokenize(source, Math.Min(200, maxNesting), out var pending);
+        var p = new Parser(tokens, maxNesting) { _pendingError = pending };
         while (p.Cur.Kind is TokenKind.Newline or TokenKind.Indent)
         {
             if (p.Cur.Kind == TokenKind.Indent)
@@ -81,6 +82,11 @@ internal sealed class Parser
     private ScriptSyntaxException Error(string msg, Token? t = null)
     {
         t ??= Cur;
+        if (_pendingError != null && (t.Kind == TokenKind.EndOfFile || (t.Kind is TokenKind.Newline or TokenKind.Dedent && _tokens.Skip(_tokens.IndexOf(t)).All(x => x.Kind is TokenKind.Newline or TokenKind.Dedent or TokenKind.EndOfFile))))
+        {
+            return _pendingError;
+        }
+
         return new ScriptSyntaxException(msg, t.Line, t.Column);
     }
 
@@ -623,7 +629,13 @@ internal sealed class Parser
 
         if (handlers.Count == 0 && final == null)
         {
-            throw Error("expected 'except' or 'finally' block");
+            var k = _pos - 1;
+            while (k > 0 && _tokens[k].Kind != TokenKind.Newline)
+            {
+                k--;
+            }
+
+            throw Error("expected 'except' or 'finally' block", _tokens[k]);
         }
 
         Stmt result = body;
@@ -995,7 +1007,7 @@ internal sealed class Parser
                 var test = ParseOr();
                 if (!IsKw("else"))
                 {
-                    throw Error("expected 'else' after 'if' expression");
+                    throw Error("expected 'else' after 'if' expression", e);
                 }
 
                 _pos++;
