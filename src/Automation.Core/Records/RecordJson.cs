@@ -318,7 +318,7 @@ public static partial class RecordJson
         return FieldResult.Fail(expected);
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex IsoDateTime();
 
     private static FieldResult ParseMany2one(JsonElement v) =>
