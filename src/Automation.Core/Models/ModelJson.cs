@@ -27,7 +27,14 @@ public static class ModelJson
 
     public static ModelParseResult Parse(JsonNode? body, string? name = null)
     {
-        using var document = JsonDocument.Parse(body?.ToJsonString() ?? "null");
+        using var document = RecordJson.ToElement(body);
+        if (document is null)
+        {
+            var errors = new FieldErrors();
+            errors.Add(RecordJson.BodyErrorKey, $"The model nests more than {RecordJson.MaxDepth} levels deep.");
+            return new ModelParseResult(null, errors);
+        }
+
         return Parse(document.RootElement, name);
     }
 
@@ -42,6 +49,13 @@ public static class ModelJson
         if (body.ValueKind != JsonValueKind.Object)
         {
             errors.Add(RecordJson.BodyErrorKey, "Expected a JSON object describing the model.");
+            return new ModelParseResult(null, errors);
+        }
+
+        // Checked once up front so the readers below never meet a lone surrogate (which System.Text.Json throws on).
+        if (!RecordJson.IsValidUnicode(body))
+        {
+            errors.Add(RecordJson.BodyErrorKey, "The model contains text that is not valid Unicode (a lone surrogate).");
             return new ModelParseResult(null, errors);
         }
 

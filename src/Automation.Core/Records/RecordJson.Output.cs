@@ -90,7 +90,11 @@ public static partial class RecordJson
         };
     }
 
-    /// <summary>Odoo's display name without related lookups: the rec_name field's text, else <c>"model,id"</c>.</summary>
+    /// <summary>
+    /// Odoo's display name without related lookups: the rec_name field's value as text, else <c>"model,id"</c>.
+    /// A many2one rec_name (e.g. <c>mail.followers.partner_id</c>) needs the related record's name, which only the
+    /// caller can read: pass it as <c>displayName</c> to <see cref="ToJson"/>.
+    /// </summary>
     public static string DefaultDisplayName(ModelDefinition model, RecordData record)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -100,8 +104,10 @@ public static partial class RecordJson
         return value switch
         {
             string { Length: > 0 } text => text,
-            null or string or bool => string.Create(CultureInfo.InvariantCulture, $"{model.Name},{record.Id}"),
-            _ => ValueToJson(recName!, value)?.ToJsonString() ?? string.Create(CultureInfo.InvariantCulture, $"{model.Name},{record.Id}"),
+            DateOnly date => FormatDate(date),
+            DateTime dateTime => FormatDateTime(dateTime),
+            long or int or double when recName!.Type is not FieldType.Many2one => Convert.ToString(value, CultureInfo.InvariantCulture)!,
+            _ => string.Create(CultureInfo.InvariantCulture, $"{model.Name},{record.Id}"),
         };
     }
 

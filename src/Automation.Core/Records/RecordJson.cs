@@ -56,11 +56,36 @@ public static partial class RecordJson
 
     private const string DateFormat = "yyyy-MM-dd";
     private const string OdooDateTimeFormat = "yyyy-MM-dd HH:mm:ss";
+    private const string OdooDateTimeFractionFormat = "yyyy-MM-dd HH:mm:ss.FFFFFF";
+
+    /// <summary>How deeply values may nest (json fields, command values); deeper input is refused, not a crash.</summary>
+    public const int MaxDepth = 64;
 
     public static ParsedValues ParseValues(ModelDefinition model, JsonNode? values, RecordParseMode mode)
     {
-        using var document = JsonDocument.Parse(values?.ToJsonString() ?? "null");
+        ArgumentNullException.ThrowIfNull(model);
+        using var document = ToElement(values);
+        if (document is null)
+        {
+            var errors = new FieldErrors();
+            errors.Add(BodyErrorKey, $"The values nest more than {MaxDepth} levels deep.");
+            return new ParsedValues(new Dictionary<string, object?>(), new Dictionary<string, IReadOnlyList<X2ManyCommand>>(), errors);
+        }
+
         return ParseValues(model, document.RootElement, mode);
+    }
+
+    /// <summary>A JsonNode re-read as a document; null when it is too deep to re-read (writer and reader limits differ).</summary>
+    internal static JsonDocument? ToElement(JsonNode? node)
+    {
+        try
+        {
+            return JsonDocument.Parse(node?.ToJsonString() ?? "null", new JsonDocumentOptions { MaxDepth = MaxDepth });
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public static ParsedValues ParseValues(ModelDefinition model, JsonElement values, RecordParseMode mode)
@@ -78,7 +103,12 @@ public static partial class RecordJson
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in values.EnumerateObject())
         {
-            var name = property.Name;
+            if (!TryGetName(property, out var name))
+            {
+                errors.Add(BodyErrorKey, "A field name is not valid Unicode text.");
+                continue;
+            }
+
             if (!seen.Add(name))
             {
                 errors.Add(name, $"Field '{name}' is given more than once.");
@@ -98,7 +128,10 @@ public static partial class RecordJson
                 continue;
             }
 
-            var result = ParseField(field, property.Value, allowCommands: true);
+            // System.Text.Json keeps escaped lone surrogates ("\uD800") and throws when they are read as text.
+            var result = IsValidUnicode(property.Value)
+                ? ParseField(field, property.Value, allowCommands: true)
+                : FieldResult.Fail("The value contains text that is not valid Unicode (a lone surrogate).");
             if (result.Error is not null)
             {
                 errors.Add(name, result.Error);
@@ -169,8 +202,17 @@ public static partial class RecordJson
     public static bool TryParseFieldValue(FieldDefinition field, JsonNode? value, out object? result, out string? error)
     {
         ArgumentNullException.ThrowIfNull(field);
-        using var document = JsonDocument.Parse(value?.ToJsonString() ?? "null");
-        var parsed = ParseField(field, document.RootElement, allowCommands: false);
+        using var document = ToElement(value);
+        if (document is null)
+        {
+            result = null;
+            error = $"The value nests more than {MaxDepth} levels deep.";
+            return false;
+        }
+
+        var parsed = IsValidUnicode(document.RootElement)
+            ? ParseField(field, document.RootElement, allowCommands: false)
+            : FieldResult.Fail("The value contains text that is not valid Unicode (a lone surrogate).");
         result = parsed.Value;
         error = parsed.Error;
         return error is null;
@@ -303,14 +345,16 @@ public static partial class RecordJson
         var utc = DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal;
 
         // Odoo's own format is naive UTC (spec: datetimes are stored in UTC); a bare date means midnight, as in Odoo.
-        if (DateTime.TryParseExact(text, [OdooDateTimeFormat, DateFormat], CultureInfo.InvariantCulture, utc, out var odoo))
+        if (DateTime.TryParseExact(text, [OdooDateTimeFormat, OdooDateTimeFractionFormat, DateFormat], CultureInfo.InvariantCulture, utc,
+                out var odoo))
         {
-            return FieldResult.Ok(DateTime.SpecifyKind(odoo, DateTimeKind.Utc));
+            return FieldResult.Ok(FieldValues.TruncateToSeconds(DateTime.SpecifyKind(odoo, DateTimeKind.Utc)));
         }
 
         // ISO 8601 must say which instant it means: a naive "T" time would silently depend on the server's zone.
+        // RFC 3339 allows lower-case 't' and 'z'; .NET parses only upper case.
         if (IsoDateTime().IsMatch(text)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var iso))
+            && DateTimeOffset.TryParse(text.ToUpperInvariant(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var iso))
         {
             return FieldResult.Ok(FieldValues.TruncateToSeconds(iso.UtcDateTime));
         }
@@ -318,7 +362,7 @@ public static partial class RecordJson
         return FieldResult.Fail(expected);
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex IsoDateTime();
 
     private static FieldResult ParseMany2one(JsonElement v) =>
@@ -431,6 +475,12 @@ public static partial class RecordJson
                     return null;
                 }
 
+                if (parts[2].GetArrayLength() > MaxX2ManyItems)
+                {
+                    error = string.Create(CultureInfo.InvariantCulture, $"at most {MaxX2ManyItems:N0} ids are accepted.");
+                    return null;
+                }
+
                 var ids = new List<long>();
                 var unique = new HashSet<long>();
                 foreach (var element in parts[2].EnumerateArray())
@@ -452,6 +502,44 @@ public static partial class RecordJson
                 return X2ManyCommand.Clear();
             default:
                 return new X2ManyCommand(operation, id);
+        }
+    }
+
+    private static bool TryGetName(JsonProperty property, out string name)
+    {
+        try
+        {
+            name = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = "";
+            return false;
+        }
+    }
+
+    /// <summary>Whether every string and property name in <paramref name="element"/> can be read as .NET text.</summary>
+    internal static bool IsValidUnicode(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(IsValidUnicode);
+                case JsonValueKind.Object:
+                    return element.EnumerateObject().All(p => p.Name is not null && IsValidUnicode(p.Value));
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

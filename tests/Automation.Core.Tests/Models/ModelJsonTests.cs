@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Automation.Core.Models;
 
@@ -91,5 +93,15 @@ public sealed class ModelJsonTests
 
         Assert.Null(parsed.Model);
         Assert.Contains(path, parsed.Errors.Keys);
+    }
+
+    [Fact]
+    public void Parse_LoneSurrogate_IsABodyErrorNotAnException()
+    {
+        using var document = JsonDocument.Parse(Encoding.UTF8.GetBytes("{\"name\": \"x_a.b\", \"description\": \"\\uD800\"}"));
+
+        var parsed = ModelJson.Parse(document.RootElement);
+
+        Assert.Contains("$", parsed.Errors.Keys);
     }
 }

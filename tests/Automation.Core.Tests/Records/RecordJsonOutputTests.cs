@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Automation.Core.Models;
 using Automation.Core.Records;
 using static Automation.Core.Tests.Records.TestModels;
 
@@ -80,6 +81,25 @@ public sealed class RecordJsonOutputTests
 
         Assert.Equal("Rec", (string?)RecordJson.ToJson(AllTypes, record)["display_name"]);
         Assert.Equal("Other", (string?)RecordJson.ToJson(AllTypes, record, displayName: "Other")["display_name"]);
+    }
+
+    [Fact]
+    public void DefaultDisplayName_NonTextRecName_IsItsApiText()
+    {
+        var model = new ModelDefinition("x_test.dated",
+            [new FieldDefinition { Name = "day", Type = FieldType.Date }], recName: "day");
+        var record = new RecordData(model.Name, 3, new Dictionary<string, object?> { ["day"] = new DateOnly(2026, 11, 22) });
+
+        Assert.Equal("2026-11-22", RecordJson.DefaultDisplayName(model, record));
+    }
+
+    [Fact]
+    public void DefaultDisplayName_Many2oneRecName_FallsBackToModelAndId()
+    {
+        var followers = BuiltInModels.Find("mail.followers")!;
+        var record = new RecordData(followers.Name, 4, new Dictionary<string, object?> { ["partner_id"] = 9L });
+
+        Assert.Equal("mail.followers,4", RecordJson.DefaultDisplayName(followers, record));
     }
 
     [Fact]
