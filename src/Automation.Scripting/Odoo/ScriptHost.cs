@@ -11,7 +11,7 @@ internal sealed class ScriptHost(Run run, ScriptContext context, List<ScriptLogE
 
     public ScriptContext Context { get; } = context;
 
-    public EnvObject Env => _env ??= new EnvObject(run, Context.Environment ?? throw PyException.NameError("name 'env' is not defined"), this);
+    public EnvObject Env => _env ??= new EnvObject(run, new GuardedEnvironment(Context.Environment ?? throw PyException.NameError("name 'env' is not defined")), this);
 
     public object? Lookup(string name)
     {
