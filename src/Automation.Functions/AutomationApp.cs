@@ -1,5 +1,7 @@
+using Automation.Functions.Api;
 using Automation.Functions.Endpoints;
 using Automation.Functions.Hosting;
+using Automation.Functions.Records;
 
 namespace Automation.Functions;
 
@@ -13,15 +15,21 @@ public static class AutomationApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.AddAutomationHosting();
+        var storage = builder.AddAutomationHosting();
+        builder.Services.AddAutomationApi();
+        builder.Services.AddAutomationRecords(storage);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.AnnounceWhenStarted();
         app.UseFunctionsInvocations();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.UseRouting();
         var api = app.MapGroup("/" + app.Services.GetRequiredService<HostSettings>().RoutePrefix);
         api.MapHealthEndpoints();
+        api.MapRecordsApi();
+        api.MapModelsApi();
         return app;
     }
 }

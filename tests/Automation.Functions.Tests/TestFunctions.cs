@@ -43,11 +43,16 @@ public sealed class TestAppRoot : IDisposable
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "automation-app-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
         File.Copy(System.IO.Path.Combine(AppContext.BaseDirectory, "host.json"), System.IO.Path.Combine(Path, "host.json"));
-        Function("Health", """
-            { "bindings": [
-              { "type": "httpTrigger", "direction": "in", "name": "req", "authLevel": "anonymous", "methods": ["get"], "route": "health" },
-              { "type": "http", "direction": "out", "name": "res" } ] }
-            """);
+
+        // The app's own functions (Health, Sweeper, …) come along: their handlers are always registered.
+        foreach (var shipped in Directory.GetFiles(AppContext.BaseDirectory, "function.json", SearchOption.AllDirectories))
+        {
+            var name = System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(shipped)!);
+            if (System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(shipped)) == System.IO.Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory))
+            {
+                Function(name, File.ReadAllText(shipped));
+            }
+        }
     }
 
     public string Path { get; }

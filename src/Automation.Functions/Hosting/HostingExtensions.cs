@@ -21,7 +21,7 @@ public static class HostingExtensions
     /// Hosting mode, URLs, local.settings.json, host.json, the function catalogue and storage clients. Throws
     /// <see cref="StartupException"/> for configuration the app cannot start with.
     /// </summary>
-    public static HostingMode AddAutomationHosting(this WebApplicationBuilder builder)
+    public static StorageResources AddAutomationHosting(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
@@ -87,7 +87,7 @@ public static class HostingExtensions
             services.AddHostedService<StandaloneRuntime>();
         }
 
-        return mode;
+        return resources;
     }
 
     /// <summary>
@@ -143,5 +143,9 @@ public static class HostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         _ = app.Services.GetRequiredService<FunctionHandlers>();
         await app.Services.GetRequiredService<StorageStartup>().InitializeAsync(cancellationToken);
+        foreach (var task in app.Services.GetServices<IStartupTask>())
+        {
+            await task.RunAsync(cancellationToken);
+        }
     }
 }

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace Automation.Core.Events;
+
+/// <summary>What happened to a record.</summary>
+public enum ChangeKind
+{
+    Create,
+    Write,
+    Unlink,
+}
+
+/// <summary>
+/// The (rule, record) pairs already processed in one causal chain, and its depth (ARCHITECTURE §3 "Recursion").
+/// Every event an action causes carries its parent's chain; independent edits start new chains.
+/// </summary>
+public sealed record CausalChain(string Id, int Depth, IReadOnlyList<RuleRecord> Done)
+{
+    public static CausalChain Start() => new(Guid.NewGuid().ToString("N"), 0, []);
+}
+
+/// <summary>One (rule, record) pair of a chain: Odoo's <c>__action_done</c> entry.</summary>
+public sealed record RuleRecord(string RuleId, string Model, long RecordId);
+
+/// <summary>Who made the change: the user id actions and rules see as <c>uid</c>.</summary>
+public sealed record Actor(long Uid);
+
+/// <summary>
+/// A committed change of one record, as the rule engine receives it: before- and after-images in record JSON form
+/// (before is null on create, after is null on unlink), the fields that really changed, who, and the chain.
+/// </summary>
+public sealed record ChangeEvent
+{
+    public required string Id { get; init; }
+
+    public required ChangeKind Kind { get; init; }
+
+    public required string Model { get; init; }
+
+    public required long RecordId { get; init; }
+
+    public JsonObject? Before { get; init; }
+
+    public JsonObject? After { get; init; }
+
+    public IReadOnlyList<string> Changed { get; init; } = [];
+
+    public required Actor Actor { get; init; }
+
+    public required CausalChain Chain { get; init; }
+
+    public required DateTime At { get; init; }
+}
+
+/// <summary>Who and in which chain a change is made.</summary>
+public sealed record ChangeContext(Actor Actor, CausalChain Chain)
+{
+    /// <summary>An edit from outside (API, webhook): the administrator, a new chain.</summary>
+    public static ChangeContext External(long uid = 1) => new(new Actor(uid), CausalChain.Start());
+}

@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Events;
+using Automation.Core.Models;
+using Automation.Core.Records;
+using Automation.Storage.Queues;
+using Automation.Storage.Records;
+using Automation.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Automation.Storage.Tests.Records;
+
+/// <summary>A record store of its own (fresh tables and queue) on the shared Azurite.</summary>
+public sealed class RecordStoreHarness
+{
+    public static readonly ModelDefinition Everything = ModelJson.Parse(JsonNode.Parse("""
+        {
+          "name": "x_everything", "rec_name": "name",
+          "fields": {
+            "name": {"type": "char"}, "notes": {"type": "text"}, "body": {"type": "html"},
+            "count": {"type": "integer"}, "ratio": {"type": "float"}, "amount": {"type": "monetary"},
+            "flag": {"type": "boolean"}, "day": {"type": "date"}, "moment": {"type": "datetime"},
+            "state": {"type": "selection", "selection": [["draft", "Draft"], ["done", "Done"]]},
+            "partner_id": {"type": "many2one", "relation": "res.partner"},
+            "tag_ids": {"type": "many2many", "relation": "res.partner.category"},
+            "data": {"type": "json"}
+          }
+        }
+        """)).Model!;
+
+    private RecordStoreHarness(AzuriteFixture azurite, string suffix)
+    {
+        var records = azurite.Tables.GetTableClient("rec" + suffix);
+        Records = records;
+        Queue = azurite.Queues.GetQueueClient("events-" + suffix);
+        Events = new PendingEvents(records, Queue, TimeProvider.System);
+        Models = new TableModelRegistry(azurite.Tables.GetTableClient("mod" + suffix), TimeProvider.System);
+        Store = new TableRecordStore(records, new IdAllocator(azurite.Tables.GetTableClient("ids" + suffix), TimeProvider.System),
+            Events, new SequenceNumbers(records), Models, TimeProvider.System, NullLogger<TableRecordStore>.Instance);
+        Service = new RecordService(Models, Store);
+    }
+
+    public Storage.Tables.TableClient Records { get; }
+
+    public QueueClient Queue { get; }
+
+    public PendingEvents Events { get; }
+
+    public TableModelRegistry Models { get; }
+
+    public TableRecordStore Store { get; }
+
+    public RecordService Service { get; }
+
+    public static async Task<RecordStoreHarness> CreateAsync(AzuriteFixture azurite)
+    {
+        var harness = new RecordStoreHarness(azurite, Guid.NewGuid().ToString("N")[..16]);
+        await harness.Records.CreateIfNotExistsAsync();
+        await azurite.Tables.GetTableClient(harness.Records.Name.Replace("rec", "ids", StringComparison.Ordinal)).CreateIfNotExistsAsync();
+        await azurite.Tables.GetTableClient(harness.Records.Name.Replace("rec", "mod", StringComparison.Ordinal)).CreateIfNotExistsAsync();
+        await harness.Queue.CreateIfNotExistsAsync();
+        await harness.Models.SaveAsync(Everything, CancellationToken.None);
+        return harness;
+    }
+
+    public Task<ModelDefinition> ModelAsync(string name) => Service.ModelAsync(name, CancellationToken.None);
+
+    /// <summary>Takes every event message off the queue, resolving claim checks.</summary>
+    public async Task<List<ChangeEvent>> DrainEventsAsync()
+    {
+        var all = new List<ChangeEvent>();
+        while (true)
+        {
+            var batch = await Queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1));
+            if (batch.Count == 0)
+            {
+                return all;
+            }
+
+            foreach (var message in batch)
+            {
+                if (await Events.ResolveAsync(message.Text!, CancellationToken.None) is { } change)
+                {
+                    all.Add(change);
+                }
+
+                await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+    }
+}
