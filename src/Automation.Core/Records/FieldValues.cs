@@ -81,9 +81,25 @@ public static class FieldValues
         _ => Convert.ToString(v, CultureInfo.InvariantCulture),
     };
 
-    private static long AsLong(object? v) => v is null ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+    // Stored values should already be long/double; other numeric types (int from a deserializer) are converted, and
+    // anything else (bad stored data) reads as NaN/0 rather than throwing in the middle of a write.
+    internal static long AsLong(object? v) => v switch
+    {
+        null => 0,
+        long l => l,
+        int or short or byte or uint or ushort or sbyte => Convert.ToInt64(v, CultureInfo.InvariantCulture),
+        double d when double.IsFinite(d) && d >= long.MinValue && d < long.MaxValue => (long)d,
+        decimal m when m >= long.MinValue && m <= long.MaxValue => (long)m,
+        _ => 0,
+    };
 
-    private static double AsDouble(object? v) => v is null ? 0.0 : Convert.ToDouble(v, CultureInfo.InvariantCulture);
+    internal static double AsDouble(object? v) => v switch
+    {
+        null => 0.0,
+        double d => d,
+        float or long or int or short or byte or decimal or uint or ulong or ushort or sbyte => Convert.ToDouble(v, CultureInfo.InvariantCulture),
+        _ => double.NaN,
+    };
 
     private static bool AsBool(object? v) => v is bool b && b;
 

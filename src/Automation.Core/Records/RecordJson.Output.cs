@@ -66,8 +66,10 @@ public static partial class RecordJson
             FieldType.Char or FieldType.Text or FieldType.Html or FieldType.Selection => value is null
                 ? null
                 : JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
-            FieldType.Integer => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
-            FieldType.Float or FieldType.Monetary => JsonValue.Create(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
+            FieldType.Integer => JsonValue.Create(FieldValues.AsLong(value)),
+            FieldType.Float or FieldType.Monetary => FieldValues.AsDouble(value) is var number && double.IsFinite(number)
+                ? JsonValue.Create(number)
+                : JsonValue.Create(0.0),
             FieldType.Boolean => JsonValue.Create(value is true),
             FieldType.Date => value switch
             {
@@ -81,7 +83,7 @@ public static partial class RecordJson
                 DateTimeOffset dto => JsonValue.Create(FormatDateTime(dto.UtcDateTime)),
                 _ => null,
             },
-            FieldType.Many2one => value is null ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture) is var id && id > 0
+            FieldType.Many2one => value is null ? null : FieldValues.AsLong(value) is var id && id > 0
                 ? JsonValue.Create(id)
                 : null,
             FieldType.Many2many or FieldType.One2many => IdsToJson(value as IEnumerable<long>),

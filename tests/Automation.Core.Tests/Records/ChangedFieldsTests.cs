@@ -71,4 +71,13 @@ public sealed class ChangedFieldsTests
 
         Assert.Equal(["c", "i"], RecordJson.ChangedFields(AllTypes, before, after));
     }
+
+    [Fact]
+    public void ChangedFields_SameNumberAsIntAndLong_IsUnchanged()
+    {
+        var before = new Dictionary<string, object?> { ["i"] = 5, ["m2o"] = 3 };
+        var after = new Dictionary<string, object?> { ["i"] = 5L, ["m2o"] = 3L };
+
+        Assert.Empty(RecordJson.ChangedFields(AllTypes, before, after));
+    }
 }
