@@ -8,7 +8,7 @@ namespace Automation.Scripting.Modules;
 /// <summary>Python's json.dumps/json.loads output and errors.</summary>
 internal static class JsonModule
 {
-    public static readonly PyExceptionType DecodeError = PyExceptionType.ValueError;
+    public static readonly PyExceptionType DecodeError = PyExceptionType.JSONDecodeError;
 
     public static object Dumps(Run run, object?[] a, KwArgs? kw)
     {
@@ -218,7 +218,7 @@ internal static class JsonModule
             var line = 1 + s.Take(p).Count(c => c == '\n');
             var lastNl = s.LastIndexOf('\n', Math.Max(0, p - 1));
             var col = p - (p > 0 && lastNl >= 0 && lastNl < p ? lastNl + 1 : 0) + 1;
-            return PyException.ValueError($"{msg}: line {line} column {col} (char {p})");
+            return PyException.Make(PyExceptionType.JSONDecodeError, $"{msg}: line {line} column {col} (char {p})");
         }
 
         public void SkipWs()

@@ -234,6 +234,11 @@ internal static class StrFTime
             hour = (hour % 12) + (pm == 1 ? 12 : 0);
         }
 
+        if (month is < 1 or > 12 || day is < 1 or > 31 || hour > 23 || minute > 59 || second > 61)
+        {
+            throw Mismatch();
+        }
+
         var date = DateTimeClass.MakeDate((long)year, (long)month, (long)day);
         return new PyDateTime(DateTimeClass.MakeDateTime(date, (long)hour, (long)minute, (long)second, (long)micro), tz);
     }

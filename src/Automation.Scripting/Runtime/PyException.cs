@@ -85,6 +85,7 @@ internal sealed class PyExceptionType : PyCallable
     public static readonly PyExceptionType StopIteration = new("StopIteration", Exception);
     public static readonly PyExceptionType MemoryError = new("MemoryError", Exception);
     public static readonly PyExceptionType UnicodeError = new("UnicodeError", ValueError);
+    public static readonly PyExceptionType JSONDecodeError = new("JSONDecodeError", ValueError);
 
     // Odoo (odoo.exceptions): UserError and its subclasses.
     public static readonly PyExceptionType UserError = new("UserError", Exception);

@@ -1,7 +1,8 @@
 # Runs every snippet of the differential corpus in CPython, in one process.
 # Input (stdin): JSON list of snippet sources. Output (stdout): JSON list of results, where a result is
-# repr(value) of the expression (eval mode) or of the variable `r` (exec mode), or
+# (with the names datetime and json bound to the modules) repr(value) of the expression (eval mode) or of the variable `r` (exec mode), or
 # "!ExceptionType: message" when the snippet raised.
+import datetime
 import json
 import sys
 
@@ -15,7 +16,8 @@ for src in snippets:
         except SyntaxError:
             code = compile(src, "<snippet>", "exec")
             mode = "exec"
-        ns = {}
+        # the modules a script sees by name (SCRIPTING.md) that CPython's standard library also has
+        ns = {"datetime": datetime, "json": json}
         if mode == "eval":
             value = eval(code, ns)
         else:
