@@ -17,7 +17,18 @@ public sealed class TestApp : IAsyncDisposable
         Http = new HttpClient { BaseAddress = new Uri(baseUrl) };
     }
 
+    /// <summary>The bootstrap admin key every test app accepts.</summary>
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
     public string BaseUrl { get; }
+
+    /// <summary>A client that authenticates with <see cref="AdminKey"/>.</summary>
+    public HttpClient Admin()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+        return client;
+    }
 
     public HttpClient Http { get; }
 
@@ -32,6 +43,7 @@ public sealed class TestApp : IAsyncDisposable
             $"--{HostingExtensions.AppRootSetting}={root.Path}",
             $"--AzureWebJobsStorage={azurite.ConnectionString}",
             "--urls=http://127.0.0.1:0",
+            $"--Automation:BootstrapAdminKey={AdminKey}",
         };
         if (functionsMode)
         {
