@@ -86,7 +86,7 @@ public sealed class ScriptEngine
             root = expr;
         }
 
-        var globals = Resolver.Resolve(root, limits.MaxNestingDepth * 5);
+        var globals = Resolver.Resolve(root, limits.MaxNestingDepth * 2);
         CheckForbidden(root, globals);
         return new CompiledScript(source, mode, body, expr, globals);
     }

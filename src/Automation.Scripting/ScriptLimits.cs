@@ -34,7 +34,7 @@ public sealed record ScriptLimits
 
     /// <summary>
     /// Nesting of brackets and blocks accepted at save/compile time (CPython allows 200 brackets).
-    /// The syntax tree may be at most 5 × this deep (long operator chains).
+    /// The syntax tree may be at most 2 × this deep (long operator chains).
     /// </summary>
     public int MaxNestingDepth { get; init; } = 200;
 }

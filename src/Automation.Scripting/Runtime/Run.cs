@@ -114,7 +114,7 @@ internal sealed class Run
             throw Limit(nameof(ScriptLimits.MaxCallDepth), $"maximum recursion depth exceeded: more than {Limits.MaxCallDepth} nested calls");
         }
 
-        if (Depth > 24)
+        if (Depth > 4)
         {
             // shallow recursion cannot exhaust the stack; deeper calls check the real headroom
             StackGuard.Check(this);

@@ -118,12 +118,11 @@ internal sealed class Parser
 
     private void Enter()
     {
-        if (++_depth > _maxNesting)
+        // both checks end in a syntax error: the nesting setting, and the real stack headroom of the calling thread
+        if (++_depth > _maxNesting || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw Error("too many nested parentheses");
+            throw new ScriptSyntaxException("too many nested parentheses", Cur.Line, Cur.Column);
         }
-
-        StackGuard.Check(null);
     }
 
     // ------------------------------------------------------------------ statements

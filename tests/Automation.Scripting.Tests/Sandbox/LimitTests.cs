@@ -200,6 +200,29 @@ public class LimitTests
     }
 
     [Fact]
+    public void DeepNesting_OnASmallStackThread_IsStillASyntaxError()
+    {
+        var engine = new ScriptEngine(ScriptLimits.Default with { MaxNestingDepth = 100_000 });
+        var source = new string('(', 199) + "1" + new string(')', 199);
+
+        var result = RunOnSmallStack(() => engine.CompileUncached(string.Concat(Enumerable.Repeat("-", 50_000)) + source, ScriptMode.Eval));
+
+        Assert.IsType<ScriptSyntaxException>(result);
+    }
+
+    [Fact]
+    public void RecursionThroughDeepExpressions_OnASmallStackThread_EndsCleanly()
+    {
+        // the recursive call sits at the bottom of a 390-deep operator chain in every frame
+        var chain = "f(n - 1)" + string.Concat(Enumerable.Repeat(" + 1", 390));
+        var source = $"def f(n):\n    return 0 if n == 0 else {chain}\nf(150)\n";
+
+        var result = RunOnSmallStack(() => Engine.Run(source, limits: ScriptLimits.Default with { MaxSteps = long.MaxValue }));
+
+        Assert.True(result is null or ScriptLimitExceededException { Limit: nameof(ScriptLimits.MaxCallDepth) }, result?.ToString());
+    }
+
+    [Fact]
     public void VeryLongOperatorChain_IsRefusedByTheNestingLimit()
     {
         var source = string.Join(" + ", Enumerable.Repeat("1", 20_000));
