@@ -710,12 +710,14 @@ internal static class Builtins
         }
 
         var lower = t.ToLowerInvariant();
+        var autoBase = false;
         if ((radix == 16 && lower.StartsWith("0x", StringComparison.Ordinal)) || (radix == 8 && lower.StartsWith("0o", StringComparison.Ordinal)) || (radix == 2 && lower.StartsWith("0b", StringComparison.Ordinal)))
         {
             t = t[2..].TrimStart('_');
         }
         else if (radix == 0)
         {
+            autoBase = true;
             radix = lower.StartsWith("0x", StringComparison.Ordinal) ? 16 : lower.StartsWith("0o", StringComparison.Ordinal) ? 8 : lower.StartsWith("0b", StringComparison.Ordinal) ? 2 : 10;
             if (radix != 10)
             {
@@ -724,6 +726,10 @@ internal static class Builtins
         }
 
         var ok = t.Length > 0 && !t.StartsWith('_') && !t.EndsWith('_') && !t.Contains("__", StringComparison.Ordinal);
+        if (radix == 10 && original.Trim().TrimStart('+', '-').StartsWith('0') && t.Trim('0', '_').Length > 0 && lower.Length > 1 && autoBase)
+        {
+            ok = false; // base 0 refuses leading zeros like the literal syntax does
+        }
         BigInteger v = 0;
         if (ok)
         {
@@ -758,7 +764,7 @@ internal static class Builtins
 
         if (!ok)
         {
-            throw PyException.ValueError($"invalid literal for int() with base {radix}: {Ops.Repr(original)}");
+            throw PyException.ValueError($"invalid literal for int() with base {(autoBase ? 0 : radix)}: {Ops.Repr(original)}");
         }
 
         return Ops.Int(neg ? -v : v);

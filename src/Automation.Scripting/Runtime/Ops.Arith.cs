@@ -237,9 +237,14 @@ internal static partial class Ops
             }
         }
 
-        if ((a is string || a is PyList || a is PyTuple) && b is not PyObject && !IsInt(b))
+        if ((a is string || a is PyList || a is PyTuple) && !IsInt(b) && (b is not PyObject || b is PyList or PyTuple or PyDict or PySet))
         {
             throw PyException.TypeError($"can't multiply sequence by non-int of type '{TypeName(b)}'");
+        }
+
+        if ((b is string || b is PyList || b is PyTuple) && !IsInt(a) && (a is not PyObject || a is PyDict or PySet))
+        {
+            throw PyException.TypeError($"can't multiply sequence by non-int of type '{TypeName(a)}'");
         }
 
         return TryObjects(run, BinOp.Mul, a, b);

@@ -383,6 +383,11 @@ internal sealed class PyDict : PyObject
         var n = 0;
         foreach (var item in Ops.Iterate(run, source))
         {
+            if (item is not (PyObject or string))
+            {
+                throw PyException.TypeError($"cannot convert dictionary update sequence element #{n} to a sequence");
+            }
+
             var pair = Ops.ToList(run, item);
             if (pair.Count != 2)
             {

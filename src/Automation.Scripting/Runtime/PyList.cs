@@ -78,6 +78,11 @@ internal sealed class PyList : PyObject
 
         if (key is PySlice s)
         {
+            if (value is not (PyObject or string) || (value is PyObject po && po is PyExceptionObject or PyCallable))
+            {
+                throw PyException.TypeError("can only assign an iterable");
+            }
+
             var values = Ops.ToList(run, value);
             var (start, stop, step, count) = s.Indices(Items.Count);
             if (step == 1)
