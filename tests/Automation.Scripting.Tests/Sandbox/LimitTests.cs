@@ -249,11 +249,11 @@ public class LimitTests
     [InlineData("a < b")]
     [InlineData("hash(t)")]
     [InlineData("json.dumps(a)")]
-    [InlineData("json.loads('[' * 100000)")]
+    [InlineData("json.loads('[' * 30000)")]
     [InlineData("{t: 1}")]
     public void DeeplyNestedData_EndsInACleanError(string use)
     {
-        var code = "a = []\nb = []\nt = ()\nfor i in range(200000):\n    a = [a]\n    b = [b]\n    t = (t,)\nr = " + use + "\n";
+        var code = "a = []\nb = []\nt = ()\nfor i in range(30000):\n    a = [a]\n    b = [b]\n    t = (t,)\nr = " + use + "\n";
 
         var e = Assert.ThrowsAny<ScriptRuntimeException>(() => Engine.Run(code));
 
