@@ -10,20 +10,20 @@ namespace Automation.Storage.Records;
 
 /// <summary>
 /// The transactional outbox of record changes (ARCHITECTURE §3 "Record change"). A write stores the record and a
-/// pending-event entity in one entity-group transaction; <see cref="PublishAsync"/> then enqueues the event on
-/// <c>record-events</c> and removes the pending entity. Events too large for a queue message keep their entity as a
-/// claim check: the message carries a reference and the consumer deletes the entity once it has handled it.
+/// pending-event entity in one entity-group transaction; <see cref="EventPublisher"/> then sends it on
+/// <c>record-events</c> (<see cref="SendAsync"/>) and removes the pending entity. Events too large for a queue message
+/// keep their entity as a claim check: the message carries a reference and the consumer completes it.
 /// <see cref="SweepAsync"/> re-enqueues pending events a crash left behind, so no committed change is lost.
 /// </summary>
 public sealed class PendingEvents(TableClient records, QueueClient queue, TimeProvider time)
 {
     public const string QueueName = "record-events";
 
+    /// <summary>Room for events in one message: 48 KiB of text less the envelope.</summary>
+    public const int MaxEventBytes = QueueMessageEncoding.MaxTextBytes - 64;
+
     /// <summary>A string property holds at most 32 K UTF-16 characters; the event JSON is split across properties.</summary>
     private const int ChunkChars = 30_000;
-
-    /// <summary>Test hook: runs after the commit and before the enqueue (fault injection: throw to simulate a crash there).</summary>
-    public Func<ChangeEvent, Task>? AfterCommit { get; set; }
 
     public static string RowKey(string eventId) => RecordEntities.EventRowPrefix + eventId;
 
@@ -60,23 +60,51 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
         return EventJson.Deserialize(json.ToString());
     }
 
-    /// <summary>Enqueues a committed event and removes its pending entity (unless it is needed as a claim check).</summary>
-    public async Task PublishAsync(ChangeEvent change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Enqueues committed events, packed into as few messages as fit in 48 KiB each, then removes their pending
+    /// entities with one transaction per model (and per 100). An event too large for a message travels by claim
+    /// check: the message carries its reference and its entity stays until the consumer completes it.
+    /// </summary>
+    public async Task SendAsync(IReadOnlyList<ChangeEvent> batch, CancellationToken cancellationToken)
     {
-        if (AfterCommit is { } hook)
+        var delivered = new List<ChangeEvent>();
+        var message = new JsonArray();
+        var size = 0;
+        foreach (var change in batch)
         {
-            await hook(change);
+            var node = JsonSerializer.SerializeToNode(change, EventJson.Options)!;
+            var bytes = Encoding.UTF8.GetByteCount(node.ToJsonString());
+            if (bytes > MaxEventBytes)
+            {
+                await queue.SendMessageAsync(EventMessage.References([change]), cancellationToken: cancellationToken);
+                continue;
+            }
+
+            if (size + bytes > MaxEventBytes && message.Count > 0)
+            {
+                await queue.SendMessageAsync(EventMessage.Events(message), cancellationToken: cancellationToken);
+                message = [];
+                size = 0;
+            }
+
+            message.Add(node);
+            size += bytes + 1;
+            delivered.Add(change);
         }
 
-        var inline = EventMessage.Inline(change);
-        if (Encoding.UTF8.GetByteCount(inline) <= QueueMessageEncoding.MaxTextBytes)
+        if (message.Count > 0)
         {
-            await queue.SendMessageAsync(inline, cancellationToken: cancellationToken);
-            await records.DeleteEntityAsync(change.Model, RowKey(change.Id), cancellationToken: cancellationToken);
+            await queue.SendMessageAsync(EventMessage.Events(message), cancellationToken: cancellationToken);
         }
-        else
+
+        foreach (var group in delivered.GroupBy(c => c.Model))
         {
-            await queue.SendMessageAsync(EventMessage.Reference(change.Model, change.Id), cancellationToken: cancellationToken);
+            foreach (var chunk in group.Chunk(100))
+            {
+                await records.SubmitTransactionAsync(
+                    chunk.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(c.Model, RowKey(c.Id)))).ToList(),
+                    cancellationToken);
+            }
         }
     }
 
@@ -101,7 +129,7 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
                 }
 
                 var change = FromEntity(entity);
-                var inline = EventMessage.Inline(change);
+                var inline = EventMessage.Events([JsonSerializer.SerializeToNode(change, EventJson.Options)]);
                 if (Encoding.UTF8.GetByteCount(inline) <= QueueMessageEncoding.MaxTextBytes)
                 {
                     await queue.SendMessageAsync(inline, cancellationToken: cancellationToken);
@@ -110,7 +138,7 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
                 else
                 {
                     // A claim check still waiting for its consumer: send the reference again, at most once per period.
-                    await queue.SendMessageAsync(EventMessage.Reference(change.Model, change.Id), cancellationToken: cancellationToken);
+                    await queue.SendMessageAsync(EventMessage.References([change]), cancellationToken: cancellationToken);
                     await records.UpdateEntityAsync(new TableEntity(entity.PartitionKey, entity.RowKey) { ["SentAt"] = time.GetUtcNow() },
                         entity.ETag, TableUpdateMode.Merge, cancellationToken);
                 }
@@ -122,31 +150,46 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
         return count;
     }
 
-    /// <summary>Resolves a queue message to its event: inline, or read from its claim-check entity (null when already handled).</summary>
-    public async Task<ChangeEvent?> ResolveAsync(string message, CancellationToken cancellationToken)
+    /// <summary>
+    /// The events of a <c>record-events</c> message: inline ones, and claim-checked ones read from their entities
+    /// (skipped when already completed).
+    /// </summary>
+    public async Task<IReadOnlyList<ChangeEvent>> ResolveAsync(string message, CancellationToken cancellationToken)
     {
         var node = JsonNode.Parse(message) ?? throw new JsonException("The record-events message is empty.");
-        if (node["event"] is JsonObject inline)
+        var result = new List<ChangeEvent>();
+        foreach (var item in node["events"]?.AsArray() ?? [])
         {
-            return inline.Deserialize<ChangeEvent>(EventJson.Options);
+            result.Add(item.Deserialize<ChangeEvent>(EventJson.Options) ?? throw new JsonException("A change event was null."));
         }
 
-        var model = node["ref"]?["model"]?.GetValue<string>() ?? throw new JsonException("The record-events message has neither event nor ref.");
-        var id = node["ref"]?["id"]?.GetValue<string>() ?? throw new JsonException("The record-events reference has no id.");
-        var entity = await records.GetEntityIfExistsAsync(model, RowKey(id), cancellationToken);
-        return entity is null ? null : FromEntity(entity);
+        foreach (var reference in node["refs"]?.AsArray() ?? [])
+        {
+            var model = reference?["model"]?.GetValue<string>() ?? throw new JsonException("A record-events reference has no model.");
+            var id = reference["id"]?.GetValue<string>() ?? throw new JsonException("A record-events reference has no id.");
+            if (await records.GetEntityIfExistsAsync(model, RowKey(id), cancellationToken) is { } entity)
+            {
+                result.Add(FromEntity(entity));
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The consumer's last step for a claim-checked event.</summary>
     public Task CompleteAsync(ChangeEvent change, CancellationToken cancellationToken) =>
         records.DeleteEntityAsync(change.Model, RowKey(change.Id), cancellationToken: cancellationToken);
 
+    /// <summary>Message formats of <c>record-events</c>: <c>{"v":1,"events":[…]}</c> and <c>{"v":1,"refs":[{"model","id"}]}</c>.</summary>
     private static class EventMessage
     {
-        public static string Inline(ChangeEvent change) =>
-            new JsonObject { ["v"] = 1, ["event"] = JsonSerializer.SerializeToNode(change, EventJson.Options) }.ToJsonString();
+        public static string Events(JsonArray events) => new JsonObject { ["v"] = 1, ["events"] = events }.ToJsonString();
 
-        public static string Reference(string model, string id) =>
-            new JsonObject { ["v"] = 1, ["ref"] = new JsonObject { ["model"] = model, ["id"] = id } }.ToJsonString();
+        public static string References(IEnumerable<ChangeEvent> changes) =>
+            new JsonObject
+            {
+                ["v"] = 1,
+                ["refs"] = new JsonArray(changes.Select(c => (JsonNode)new JsonObject { ["model"] = c.Model, ["id"] = c.Id }).ToArray()),
+            }.ToJsonString();
     }
 }

@@ -17,12 +17,13 @@ public sealed class TableRecordStore(
     TableClient records,
     IdAllocator ids,
     PendingEvents events,
+    EventPublisher publisher,
     SequenceNumbers sequences,
     IModelRegistry models,
     TimeProvider time,
     ILogger<TableRecordStore> logger) : IRecordStore
 {
-    private const int MaxAttempts = 20;
+    private const int MaxAttempts = 50;
 
     public async Task<RecordData?> FindAsync(ModelDefinition model, long id, CancellationToken cancellationToken)
     {
@@ -76,7 +77,7 @@ public sealed class TableRecordStore(
             new TableTransactionAction(TableTransactionActionType.Add, RecordEntities.ToEntity(model, recordId, complete, now, now)),
             new TableTransactionAction(TableTransactionActionType.Add, events.ToEntity(change)),
         ], cancellationToken);
-        await PublishAsync(change, cancellationToken);
+        await PublishAsync(change);
         return record with { ETag = etags[0].ToString() };
     }
 
@@ -108,12 +109,14 @@ public sealed class TableRecordStore(
                         RecordEntities.ToEntity(model, id, merged, before.CreateDate, now), entity.ETag),
                     new TableTransactionAction(TableTransactionActionType.Add, events.ToEntity(change)),
                 ], cancellationToken);
-                await PublishAsync(change, cancellationToken);
+                await PublishAsync(change);
                 return after with { ETag = etags[0].ToString() };
             }
             catch (RecordConflictException) when (ifMatch is null && attempt < MaxAttempts)
             {
-                // Someone wrote in between and the caller did not pin a version: apply the change to the new state.
+                // Someone wrote in between and the caller did not pin a version: apply the change to the new state,
+                // after a jittered pause so contending writers spread out instead of colliding again.
+                await BackOffAsync(attempt, cancellationToken);
             }
         }
     }
@@ -133,12 +136,13 @@ public sealed class TableRecordStore(
                     new TableTransactionAction(TableTransactionActionType.Delete, entity, entity.ETag),
                     new TableTransactionAction(TableTransactionActionType.Add, events.ToEntity(change)),
                 ], cancellationToken);
-                await PublishAsync(change, cancellationToken);
+                await PublishAsync(change);
                 return;
             }
             catch (RecordConflictException) when (ifMatch is null && attempt < MaxAttempts)
             {
                 // Changed in between: delete the newer version.
+                await BackOffAsync(attempt, cancellationToken);
             }
         }
     }
@@ -193,11 +197,11 @@ public sealed class TableRecordStore(
         }
     }
 
-    private async Task PublishAsync(ChangeEvent change, CancellationToken cancellationToken)
+    private async Task PublishAsync(ChangeEvent change)
     {
         try
         {
-            await events.PublishAsync(change, cancellationToken);
+            await publisher.PublishAsync(change);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -262,6 +266,9 @@ public sealed class TableRecordStore(
 
     private static JsonObject Image(ModelDefinition model, RecordData record) =>
         RecordJson.ToJson(model, record, null, record[model.RecName] as string);
+
+    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 20))), cancellationToken);
 
     private DateTime Now()
     {

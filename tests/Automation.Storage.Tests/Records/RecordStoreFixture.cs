@@ -33,9 +33,10 @@ public sealed class RecordStoreHarness
         Records = records;
         Queue = azurite.Queues.GetQueueClient("events-" + suffix);
         Events = new PendingEvents(records, Queue, TimeProvider.System);
+        Publisher = new EventPublisher(Events, NullLogger<EventPublisher>.Instance);
         Models = new TableModelRegistry(azurite.Tables.GetTableClient("mod" + suffix), TimeProvider.System);
         Store = new TableRecordStore(records, new IdAllocator(azurite.Tables.GetTableClient("ids" + suffix), TimeProvider.System),
-            Events, new SequenceNumbers(records), Models, TimeProvider.System, NullLogger<TableRecordStore>.Instance);
+            Events, Publisher, new SequenceNumbers(records), Models, TimeProvider.System, NullLogger<TableRecordStore>.Instance);
         Service = new RecordService(Models, Store);
     }
 
@@ -44,6 +45,11 @@ public sealed class RecordStoreHarness
     public QueueClient Queue { get; }
 
     public PendingEvents Events { get; }
+
+    public EventPublisher Publisher { get; }
+
+    /// <summary>How many queue messages the last <see cref="DrainEventsAsync"/> took off.</summary>
+    public int LastDrainMessages { get; private set; }
 
     public TableModelRegistry Models { get; }
 
@@ -64,10 +70,12 @@ public sealed class RecordStoreHarness
 
     public Task<ModelDefinition> ModelAsync(string name) => Service.ModelAsync(name, CancellationToken.None);
 
-    /// <summary>Takes every event message off the queue, resolving claim checks.</summary>
+    /// <summary>Sends what the publisher holds, then takes every event message off the queue, resolving claim checks.</summary>
     public async Task<List<ChangeEvent>> DrainEventsAsync()
     {
+        await Publisher.FlushAsync();
         var all = new List<ChangeEvent>();
+        LastDrainMessages = 0;
         while (true)
         {
             var batch = await Queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1));
@@ -78,10 +86,8 @@ public sealed class RecordStoreHarness
 
             foreach (var message in batch)
             {
-                if (await Events.ResolveAsync(message.Text!, CancellationToken.None) is { } change)
-                {
-                    all.Add(change);
-                }
+                LastDrainMessages++;
+                all.AddRange(await Events.ResolveAsync(message.Text!, CancellationToken.None));
 
                 await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }

@@ -1,0 +1,94 @@
+using System.Threading.Channels;
+using Automation.Core.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Automation.Storage.Records;
+
+/// <summary>
+/// Sends committed change events off the write path. A write returns once its record and pending event are committed;
+/// the event is durable from then on. Workers take whatever events are waiting and send them together
+/// (<see cref="PendingEvents.SendAsync"/>), so under load one queue message and one delete transaction serve many
+/// writes, and when idle an event leaves at once. If sending fails, or the process dies first, the pending entity
+/// stays and the sweeper sends it.
+/// </summary>
+public sealed class EventPublisher : IAsyncDisposable
+{
+    public const int MaxBatch = 200;
+
+    private readonly PendingEvents _events;
+    private readonly ILogger _logger;
+    private readonly Channel<ChangeEvent> _channel = Channel.CreateUnbounded<ChangeEvent>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Task[] _workers;
+    private long _outstanding;
+
+    public EventPublisher(PendingEvents events, ILogger<EventPublisher> logger, int workers = 4)
+    {
+        _events = events;
+        _logger = logger;
+        _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync)).ToArray();
+    }
+
+    /// <summary>Test hook: runs for each event after its commit, before it is handed to the workers. Throwing simulates a crash there.</summary>
+    public Func<ChangeEvent, Task>? AfterCommit { get; set; }
+
+    /// <summary>Hands a committed event to the workers; never throws for a send problem (the sweeper covers those).</summary>
+    public async Task PublishAsync(ChangeEvent change)
+    {
+        if (AfterCommit is { } hook)
+        {
+            await hook(change);
+        }
+
+        Interlocked.Increment(ref _outstanding);
+        if (!_channel.Writer.TryWrite(change))
+        {
+            Interlocked.Decrement(ref _outstanding);
+        }
+    }
+
+    /// <summary>Waits until every event handed over so far has been sent (or has failed and been left to the sweeper).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        while (Interlocked.Read(ref _outstanding) > 0)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await Task.WhenAll(_workers);
+    }
+
+    private async Task WorkAsync()
+    {
+        var batch = new List<ChangeEvent>(MaxBatch);
+        while (await _channel.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var change))
+            {
+                batch.Add(change);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _events.SendAsync(batch, CancellationToken.None);
+            }
+            catch (Exception e) when (StorageFailure.IsStorageFailure(e) || e is InvalidOperationException)
+            {
+                _logger.LogWarning(e, "Sending {Count} change events failed; they stay pending and the sweeper will send them", batch.Count);
+            }
+            finally
+            {
+                Interlocked.Add(ref _outstanding, -batch.Count);
+                batch.Clear();
+            }
+        }
+    }
+}
