@@ -10,11 +10,11 @@ public class FuzzTests
 {
     private static readonly ScriptLimits FuzzLimits = ScriptLimits.Default with
     {
-        MaxSteps = 20_000,
+        MaxSteps = 5_000,
         MaxWallTime = TimeSpan.FromMilliseconds(500),
-        MaxCollectionLength = 20_000,
-        MaxStringLength = 200_000,
-        MaxAllocatedBytes = 20_000_000,
+        MaxCollectionLength = 5_000,
+        MaxStringLength = 50_000,
+        MaxAllocatedBytes = 5_000_000,
         MaxIntegerBits = 20_000,
     };
 

@@ -33,7 +33,7 @@ internal sealed class ProgramGenerator(int seed)
     public string Program()
     {
         var sb = new StringBuilder();
-        var count = 1 + R(8);
+        var count = 1 + R(5);
         for (var i = 0; i < count; i++)
         {
             Statement(sb, 0);
@@ -211,7 +211,7 @@ internal sealed class ProgramGenerator(int seed)
 
     private string Expr(int depth)
     {
-        if (depth > 3)
+        if (depth > 2)
         {
             return R(2) == 0 ? Literal() : Pick(Names);
         }
