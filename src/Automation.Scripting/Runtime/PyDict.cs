@@ -192,7 +192,9 @@ internal sealed class PyDict : PyObject
         return d;
     }
 
-    public override string Repr()
+    public override string Repr() => Seq.ReprGuarded(this, "{...}", ReprBody);
+
+    private string ReprBody()
     {
         StackGuard.Check(null);
         var sb = new StringBuilder("{");

@@ -20,7 +20,7 @@ internal sealed class PyList : PyObject
 
     public override bool HasLength => true;
 
-    public override string Repr() => Seq.Repr("[", "]", Items, false);
+    public override string Repr() => Seq.ReprGuarded(this, "[...]", () => Seq.Repr("[", "]", Items, false));
 
     public override IEnumerable<object?> Iterate(Run run)
     {
@@ -456,6 +456,28 @@ internal static class Seq
         }
 
         return r;
+    }
+
+    [ThreadStatic]
+    private static HashSet<object>? _reprActive;
+
+    /// <summary>repr of a container that may contain itself: the inner occurrence prints as [...] / {...}, as in CPython.</summary>
+    public static string ReprGuarded(object self, string placeholder, Func<string> repr)
+    {
+        _reprActive ??= new HashSet<object>(ReferenceEqualityComparer.Instance);
+        if (!_reprActive.Add(self))
+        {
+            return placeholder;
+        }
+
+        try
+        {
+            return repr();
+        }
+        finally
+        {
+            _reprActive.Remove(self);
+        }
     }
 
     public static string Repr(string open, string close, IReadOnlyList<object?> items, bool _)

@@ -389,3 +389,9 @@ try:
     x = '%s %s' % 1
 except TypeError as e:
     r = str(e)
+#---
+a = [1, 2]
+a.append(a)
+d = {'k': 1}
+d['self'] = d
+r = (repr(a), str(d), len(a), a[2] is a, repr([a, a]))
