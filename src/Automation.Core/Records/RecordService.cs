@@ -41,16 +41,46 @@ public sealed class RecordService(IModelRegistry models, IRecordStore store)
         return await store.WriteAsync(model, id, stored, ifMatch, context, cancellationToken);
     }
 
+    /// <summary>
+    /// Records matching <paramref name="domain"/> in id order, at most <paramref name="limit"/>, with the cursor of the
+    /// next page (null at the end). The part of the domain Table storage can evaluate exactly is sent as the
+    /// <c>$filter</c>; the rest is evaluated in memory. A domain that does not fit the model is a
+    /// <see cref="RecordValidationException"/> keyed <c>domain</c>.
+    /// </summary>
+    public async Task<RecordPage> SearchAsync(ModelDefinition model, Domains.Domain domain, int limit, string? cursor,
+        CancellationToken cancellationToken)
+    {
+        Domains.CompiledDomain compiled;
+        try
+        {
+            compiled = await Domains.DomainCompiler.CompileAsync(model, domain, models, cancellationToken);
+        }
+        catch (Domains.DomainException e)
+        {
+            throw new RecordValidationException(new Dictionary<string, string[]> { ["domain"] = [e.Message] });
+        }
+
+        return await Domains.DomainSearch.SearchAsync(store, compiled, limit, cursor, cancellationToken);
+    }
+
     public Task DeleteAsync(ModelDefinition model, long id, string? ifMatch, ChangeContext context, CancellationToken cancellationToken) =>
         store.DeleteAsync(model, id, ifMatch, context, cancellationToken);
 
     /// <summary>The record in API JSON, with its one2many values read from the inverse fields.</summary>
+    /// <param name="loadOne2many">Which one2many fields may be non-empty (default: all). A new record's are known to be
+    /// empty unless its create named them, which spares a scan of the related model.</param>
     public async Task<JsonObject> ToJsonAsync(ModelDefinition model, RecordData record, IReadOnlyCollection<string>? fields,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<string, bool>? loadOne2many = null)
     {
         Dictionary<string, IReadOnlyList<long>>? one2many = null;
         foreach (var field in model.Fields.Where(f => f.Type == FieldType.One2many && (fields is null || fields.Contains(f.Name))))
         {
+            if (loadOne2many?.Invoke(field.Name) == false)
+            {
+                (one2many ??= new(StringComparer.Ordinal))[field.Name] = [];
+                continue;
+            }
+
             var related = await ModelAsync(field.Relation!, cancellationToken);
             (one2many ??= new(StringComparer.Ordinal))[field.Name] = await InverseIdsAsync(related, field.InverseName!, record.Id, cancellationToken);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Automation.Core.Domains;
 using Automation.Core.Events;
 using Automation.Core.Records;
 
@@ -36,7 +37,7 @@ public static class RecordsApi
         var record = await records.CreateAsync(definition, body, Context(http), cancellationToken);
         http.Response.Headers.ETag = record.ETag;
         return TypedResults.Created($"/api/records/{model}/{record.Id.ToString(CultureInfo.InvariantCulture)}",
-            await records.ToJsonAsync(definition, record, null, cancellationToken));
+            await records.ToJsonAsync(definition, record, null, cancellationToken, body.ContainsKey));
     }
 
     private static async Task<IResult> GetAsync(string model, long id, HttpContext http, RecordService records, string? fields,
@@ -66,18 +67,10 @@ public static class RecordsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> ListAsync(string model, RecordService records, string? domain, string? fields, string? order,
-        int? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(string model, HttpContext http, RecordService records, string? domain, string? fields,
+        string? order, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var definition = await records.ModelAsync(model, cancellationToken);
-        if (!string.IsNullOrWhiteSpace(domain) && domain.Trim() is not ("[]" or ""))
-        {
-            // Domains are parsed, pushed down and evaluated by the domain engine (its own capability); refusing beats
-            // silently returning unfiltered records.
-            return TypedResults.Problem(statusCode: 501, title: "Domain filtering is not available yet",
-                detail: "Listing by domain arrives with the domain engine; list without 'domain' and filter client-side meanwhile.");
-        }
-
         if (!string.IsNullOrWhiteSpace(order) && order.Trim() is not ("id" or "id asc"))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["order"] = ["Only 'id' ordering is available yet."] });
@@ -89,8 +82,28 @@ public static class RecordsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be 1 to {MaxLimit}."] });
         }
 
-        var page = await records.Store.ListAsync(definition, null, pageSize, cursor, cancellationToken);
         var selected = Fields(definition, fields);
+        RecordPage page;
+        if (string.IsNullOrWhiteSpace(domain))
+        {
+            page = await records.Store.ListAsync(definition, null, pageSize, cursor, cancellationToken);
+        }
+        else
+        {
+            // Odoo text or a JSON array, evaluated for the caller (uid); problems are a 400 keyed "domain".
+            Domain parsed;
+            try
+            {
+                parsed = Domain.Parse(domain, new DomainParseOptions { Uid = http.Caller().Uid });
+            }
+            catch (DomainException e)
+            {
+                throw new RecordValidationException(new Dictionary<string, string[]> { ["domain"] = [e.Message] });
+            }
+
+            page = await records.SearchAsync(definition, parsed, pageSize, cursor, cancellationToken);
+        }
+
         var items = new JsonArray();
         foreach (var record in page.Records)
         {
