@@ -108,7 +108,7 @@ internal static class Builtins
         F("len", (r, a, kw) =>
         {
             Args.Exact("len", a, kw, 1);
-            return Ops.Box(Ops.Len(a[0]));
+            return a[0] is PyRange range ? Ops.Box(range.Count) : Ops.Box(Ops.Len(a[0]));
         });
         F("repr", (r, a, kw) =>
         {

@@ -13,6 +13,9 @@ internal static class Formatting
         string Format(Run run, string spec);
     }
 
+    /// <summary>Largest precision accepted for numbers (a double has at most 767 significant decimal digits; more is zeros).</summary>
+    private const int MaxPrecision = 10_000;
+
     private sealed class Spec
     {
         public char Fill = ' ';
@@ -134,9 +137,15 @@ internal static class Formatting
         }
 
         var sp = ParseSpec(spec);
-        if (sp.Width > run.MaxString || sp.Precision > 10000)
+        if (sp.Width > run.MaxString)
         {
-            run.CheckString(Math.Max(sp.Width, sp.Precision * 10L));
+            run.CheckString(sp.Width);
+        }
+
+        if (sp.Precision > MaxPrecision && value is not string)
+        {
+            // digits beyond this are noise for a double and cost big-integer arithmetic
+            throw PyException.ValueError("precision too big");
         }
 
         string result;
@@ -646,7 +655,13 @@ internal static class Formatting
 
             if (i < fmt.Length && fmt[i] == '*')
             {
-                sp.Width = (int)Ops.ToLong(Next());
+                var starWidth = Ops.ToLong(Next());
+                if (Math.Abs(starWidth) > run.MaxString)
+                {
+                    run.CheckString(Math.Abs(starWidth));
+                }
+
+                sp.Width = (int)starWidth;
                 if (sp.Width < 0)
                 {
                     sp.Align = '<';
@@ -675,7 +690,8 @@ internal static class Formatting
                 i++;
                 if (i < fmt.Length && fmt[i] == '*')
                 {
-                    sp.Precision = (int)Ops.ToLong(Next());
+                    var starPrecision = Ops.ToLong(Next());
+                    sp.Precision = starPrecision > MaxPrecision ? throw PyException.ValueError("precision too big") : (int)Math.Max(0, starPrecision);
                     i++;
                 }
                 else
@@ -683,7 +699,11 @@ internal static class Formatting
                     var p = 0;
                     while (i < fmt.Length && char.IsAsciiDigit(fmt[i]))
                     {
-                        p = Math.Min(10000, (p * 10) + (fmt[i++] - '0'));
+                        p = (p * 10) + (fmt[i++] - '0');
+                        if (p > MaxPrecision)
+                        {
+                            throw PyException.ValueError("precision too big");
+                        }
                     }
 
                     sp.Precision = p;

@@ -448,7 +448,12 @@ internal static class Seq
             return [];
         }
 
-        run.CheckCollection(items.Count * n > int.MaxValue ? long.MaxValue : items.Count * n);
+        if (n > run.MaxCollection / items.Count)
+        {
+            run.CheckCollection(n > long.MaxValue / items.Count ? long.MaxValue : items.Count * n);
+        }
+
+        run.CheckCollection(items.Count * n);
         var r = new List<object?>((int)(items.Count * n));
         for (long k = 0; k < n; k++)
         {

@@ -283,9 +283,20 @@ internal sealed class PyRange(long start, long stop, long step) : PyObject
 
     public long Step { get; } = step;
 
-    public long Count => Step > 0
-        ? (Start < Stop ? ((Stop - Start - 1) / Step) + 1 : 0)
-        : (Start > Stop ? ((Start - Stop - 1) / -Step) + 1 : 0);
+    public long Count { get; } = ComputeCount(start, stop, step);
+
+    private static long ComputeCount(long start, long stop, long step)
+    {
+        var n = step > 0
+            ? (start < stop ? (((System.Numerics.BigInteger)stop - start - 1) / step) + 1 : 0)
+            : (start > stop ? (((System.Numerics.BigInteger)start - stop - 1) / -(System.Numerics.BigInteger)step) + 1 : 0);
+        if (n > long.MaxValue)
+        {
+            throw PyException.Overflow("Python int too large to convert to C ssize_t");
+        }
+
+        return (long)n;
+    }
 
     public override string TypeName => "range";
 

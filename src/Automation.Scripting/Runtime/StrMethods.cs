@@ -197,8 +197,20 @@ internal static class StrMethods
                     var old = NeedStr(a[0], "replace() argument 1 must be str");
                     var @new = NeedStr(a[1], "replace() argument 2 must be str");
                     var count = a.Length > 2 ? Ops.ToLong(a[2]) : -1;
+                    if (@new.Length > old.Length)
+                    {
+                        // size the result before building it: 'a' * 10**6 replaced by 'b' * 10**6 must not allocate 10**12
+                        long occurrences = old.Length == 0 ? s.Length + 1L : CountOccurrences(s, old);
+                        if (count >= 0)
+                        {
+                            occurrences = Math.Min(occurrences, count);
+                        }
+
+                        run.CheckString(s.Length + (occurrences * (@new.Length - old.Length)));
+                    }
+
                     var r = Replace(s, old, @new, count);
-                    run.CheckString(r.Length);
+                    run.Alloc(r.Length * 2L);
                     return r;
                 }
 
@@ -393,7 +405,7 @@ internal static class StrMethods
                 return s.EndsWith(NeedStr(a[0], "removesuffix() argument must be str"), StringComparison.Ordinal) && ((string)a[0]!).Length > 0 ? s[..^((string)a[0]!).Length] : s;
             case "expandtabs":
                 {
-                    var size = a.Length > 0 ? (int)Ops.ToLong(a[0]) : 8;
+                    var size = a.Length > 0 ? (int)Math.Clamp(Ops.ToLong(a[0]), int.MinValue, int.MaxValue) : 8;
                     var sb = new StringBuilder();
                     var col = 0;
                     foreach (var c in s)
@@ -401,6 +413,11 @@ internal static class StrMethods
                         if (c == '\t')
                         {
                             var n = size > 0 ? size - (col % size) : 0;
+                            if (sb.Length + (long)n > run.MaxString)
+                            {
+                                run.CheckString(sb.Length + (long)n);
+                            }
+
                             sb.Append(' ', n);
                             col += n;
                         }
@@ -436,6 +453,19 @@ internal static class StrMethods
         }
 
         return ((int)Math.Min(start, s.Length), (int)Math.Min(end, s.Length));
+    }
+
+    private static long CountOccurrences(string s, string sub)
+    {
+        long n = 0;
+        var i = 0;
+        while ((i = s.IndexOf(sub, i, StringComparison.Ordinal)) >= 0)
+        {
+            n++;
+            i += sub.Length;
+        }
+
+        return n;
     }
 
     public static string Replace(string s, string old, string @new, long count)

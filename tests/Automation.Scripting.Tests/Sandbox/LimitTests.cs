@@ -120,6 +120,30 @@ public class LimitTests
         Assert.Equal(nameof(ScriptLimits.MaxStringLength), e.Limit);
     }
 
+    [Theory]
+    [InlineData("('a' * 1000000).replace('a', 'b' * 1000000)")]
+    [InlineData("('a' * 1000000).replace('', 'x' * 100)")]
+    [InlineData("('\\t' * 1000).expandtabs(10 ** 9)")]
+    [InlineData("'%*d' % (10 ** 9, 1)")]
+    [InlineData("'{:{}}'.format('x', 10 ** 9)")]
+    [InlineData("'x'.center(10 ** 12)")]
+    public void StringExpansions_AreCheckedBeforeAllocating(string expression)
+    {
+        var e = Exceeds("s = " + expression);
+
+        Assert.Equal(nameof(ScriptLimits.MaxStringLength), e.Limit);
+    }
+
+    [Theory]
+    [InlineData("[1, 2] * 2 ** 62")]
+    [InlineData("(1, 2, 3) * 2 ** 61")]
+    public void SequenceRepeat_WithAHugeCount_IsCheckedWithoutOverflow(string expression)
+    {
+        var e = Exceeds("s = " + expression);
+
+        Assert.Equal(nameof(ScriptLimits.MaxCollectionLength), e.Limit);
+    }
+
     [Fact]
     public void HugeListRepeat_IsCheckedBeforeAllocating()
     {

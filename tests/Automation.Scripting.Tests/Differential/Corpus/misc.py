@@ -395,3 +395,11 @@ a.append(a)
 d = {'k': 1}
 d['self'] = d
 r = (repr(a), str(d), len(a), a[2] is a, repr([a, a]))
+#---
+len(range(-2 ** 62, 2 ** 62, 3)), range(-2 ** 62, 2 ** 62, 3)[-1], 2 ** 62 - 1 in range(0, 2 ** 62)
+#---
+len(range(-2 ** 63, 2 ** 63 - 1))
+#---
+'%.1001f' % 1.0
+#---
+format(1.0, '.2000f')
