@@ -24,6 +24,7 @@ public static class RecordsRegistration
         services.AddHostedService<EventPublisherShutdown>();
         services.AddSingleton(sp => new SequenceNumbers(Table(sp, RecordEntities.TableName)));
         services.AddSingleton<IModelRegistry>(sp => new TableModelRegistry(Table(sp, TableModelRegistry.TableName), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new GroupCommit(Table(sp, RecordEntities.TableName)));
         services.AddSingleton<IRecordStore>(sp => ActivatorUtilities.CreateInstance<TableRecordStore>(sp, Table(sp, RecordEntities.TableName)));
         services.AddSingleton<RecordService>();
         services.AddSingleton<ITimerFunction, Sweeper>();

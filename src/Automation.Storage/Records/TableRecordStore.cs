@@ -18,6 +18,7 @@ public sealed class TableRecordStore(
     IdAllocator ids,
     PendingEvents events,
     EventPublisher publisher,
+    GroupCommit commits,
     SequenceNumbers sequences,
     IModelRegistry models,
     TimeProvider time,
@@ -178,7 +179,7 @@ public sealed class TableRecordStore(
     {
         try
         {
-            return await records.SubmitTransactionAsync(actions, cancellationToken);
+            return await commits.CommitAsync(actions, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 412 || (e.Status == 404 && e is TableTransactionFailedException { FailedIndex: 0 }))
         {

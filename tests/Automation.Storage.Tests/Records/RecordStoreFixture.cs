@@ -36,7 +36,7 @@ public sealed class RecordStoreHarness
         Publisher = new EventPublisher(Events, NullLogger<EventPublisher>.Instance);
         Models = new TableModelRegistry(azurite.Tables.GetTableClient("mod" + suffix), TimeProvider.System);
         Store = new TableRecordStore(records, new IdAllocator(azurite.Tables.GetTableClient("ids" + suffix), TimeProvider.System),
-            Events, Publisher, new SequenceNumbers(records), Models, TimeProvider.System, NullLogger<TableRecordStore>.Instance);
+            Events, Publisher, new GroupCommit(records), new SequenceNumbers(records), Models, TimeProvider.System, NullLogger<TableRecordStore>.Instance);
         Service = new RecordService(Models, Store);
     }
 
