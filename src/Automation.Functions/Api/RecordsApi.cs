@@ -37,7 +37,7 @@ public static class RecordsApi
         var record = await records.CreateAsync(definition, body, Context(http), cancellationToken);
         http.Response.Headers.ETag = record.ETag;
         return TypedResults.Created($"/api/records/{model}/{record.Id.ToString(CultureInfo.InvariantCulture)}",
-            await records.ToJsonAsync(definition, record, null, cancellationToken, body.ContainsKey));
+            await records.ToJsonAsync(definition, record, null, cancellationToken, loadOne2many: name => body.ContainsKey(name)));
     }
 
     private static async Task<IResult> GetAsync(string model, long id, HttpContext http, RecordService records, string? fields,
