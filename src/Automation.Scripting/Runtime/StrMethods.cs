@@ -3,20 +3,66 @@ using System.Text;
 
 namespace Automation.Scripting.Runtime;
 
+/// <summary>str methods, named exactly like the Python methods they stand for.</summary>
+internal enum StrMethod
+{
+    Unknown,
+    upper,
+    lower,
+    strip,
+    lstrip,
+    rstrip,
+    split,
+    rsplit,
+    join,
+    replace,
+    startswith,
+    endswith,
+    find,
+    rfind,
+    index,
+    rindex,
+    count,
+    format,
+    title,
+    capitalize,
+    isdigit,
+    isalpha,
+    isalnum,
+    isspace,
+    isupper,
+    islower,
+    isnumeric,
+    isdecimal,
+    istitle,
+    isidentifier,
+    zfill,
+    center,
+    ljust,
+    rjust,
+    partition,
+    rpartition,
+    splitlines,
+    swapcase,
+    casefold,
+    removeprefix,
+    removesuffix,
+    expandtabs,
+    encode,
+    isascii,
+    isprintable,
+}
+
 /// <summary>The methods of Python's str.</summary>
 internal static class StrMethods
 {
-    private static readonly HashSet<string> Names =
-    [
-        "upper", "lower", "strip", "lstrip", "rstrip", "split", "rsplit", "join", "replace", "startswith",
-        "endswith", "find", "rfind", "index", "rindex", "count", "format", "title", "capitalize", "isdigit",
-        "isalpha", "isalnum", "isspace", "isupper", "islower", "isnumeric", "isdecimal", "istitle",
-        "isidentifier", "zfill", "center", "ljust", "rjust", "partition", "rpartition", "splitlines",
-        "swapcase", "casefold", "removeprefix", "removesuffix", "expandtabs", "encode", "isascii",
-        "isprintable",
-    ];
+    private static readonly Dictionary<string, StrMethod> Ids =
+        Enum.GetValues<StrMethod>().Where(m => m != StrMethod.Unknown).ToDictionary(m => m.ToString(), m => m, StringComparer.Ordinal);
 
-    public static bool Has(string name) => Names.Contains(name);
+    public static bool Has(string name) => Ids.ContainsKey(name);
+
+    /// <summary>Resolves a method name once (call sites cache it) so dispatch is a jump table, not a string hash.</summary>
+    public static StrMethod Id(string name) => Ids.TryGetValue(name, out var id) ? id : StrMethod.Unknown;
 
     public static object Repeat(Run run, string s, object? count)
     {
@@ -84,23 +130,25 @@ internal static class StrMethods
 
     private static bool IsPySpace(char c) => char.IsWhiteSpace(c) || c is '\x1c' or '\x1d' or '\x1e' or '\x1f';
 
-    public static object? Call(Run run, string s, string name, object?[] a, KwArgs? kw)
+    public static object? Call(Run run, string s, string name, object?[] a, KwArgs? kw) => Call(run, s, Id(name), name, a, kw);
+
+    public static object? Call(Run run, string s, StrMethod id, string name, object?[] a, KwArgs? kw)
     {
-        switch (name)
+        switch (id)
         {
-            case "upper":
+            case StrMethod.upper:
                 Args.Exact("str.upper", a, kw, 0);
                 return s.ToUpperInvariant();
-            case "lower":
+            case StrMethod.lower:
                 Args.Exact("str.lower", a, kw, 0);
                 return s.ToLowerInvariant();
-            case "casefold":
+            case StrMethod.casefold:
                 return s.ToLowerInvariant();
-            case "swapcase":
+            case StrMethod.swapcase:
                 return new string(s.Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)).ToArray());
-            case "strip":
-            case "lstrip":
-            case "rstrip":
+            case StrMethod.strip:
+            case StrMethod.lstrip:
+            case StrMethod.rstrip:
                 {
                     Args.Range(name, a, kw, 0, 1);
                     var chars = a.Length == 0 || a[0] is null ? null : Arg(a, 0, name);
@@ -125,14 +173,14 @@ internal static class StrMethods
                     return start == 0 && end == s.Length ? s : s[start..end];
                 }
 
-            case "split":
-            case "rsplit":
+            case StrMethod.split:
+            case StrMethod.rsplit:
                 {
                     var p = Args.Bind(name, a, kw, ["sep", "maxsplit"], 0, [null, -1L]);
                     return new PyList(Split(run, s, p[0] is null ? null : NeedStr(p[0], "must be str or None"), Ops.ToLong(p[1]), name == "rsplit"));
                 }
 
-            case "splitlines":
+            case StrMethod.splitlines:
                 {
                     var keep = a.Length > 0 && Ops.IsTrue(a[0]) || Ops.IsTrue(Args.Kw(kw, "keepends"));
                     var r = new List<object?>();
@@ -158,7 +206,7 @@ internal static class StrMethods
                     return new PyList(r);
                 }
 
-            case "join":
+            case StrMethod.join:
                 {
                     Args.Exact("str.join", a, kw, 1);
                     var sb = new StringBuilder();
@@ -191,7 +239,7 @@ internal static class StrMethods
                     return sb.ToString();
                 }
 
-            case "replace":
+            case StrMethod.replace:
                 {
                     Args.Range("replace", a, kw, 2, 3);
                     var old = NeedStr(a[0], "replace() argument 1 must be str");
@@ -214,8 +262,8 @@ internal static class StrMethods
                     return r;
                 }
 
-            case "startswith":
-            case "endswith":
+            case StrMethod.startswith:
+            case StrMethod.endswith:
                 {
                     Args.Range(name, a, kw, 1, 3);
                     var (start, end) = Bounds(s, a);
@@ -238,10 +286,10 @@ internal static class StrMethods
                     return false;
                 }
 
-            case "find":
-            case "rfind":
-            case "index":
-            case "rindex":
+            case StrMethod.find:
+            case StrMethod.rfind:
+            case StrMethod.index:
+            case StrMethod.rindex:
                 {
                     Args.Range(name, a, kw, 1, 3);
                     var sub = NeedStr(a[0], "must be str");
@@ -265,7 +313,7 @@ internal static class StrMethods
                     return r;
                 }
 
-            case "count":
+            case StrMethod.count:
                 {
                     Args.Range("count", a, kw, 1, 3);
                     var sub = NeedStr(a[0], "must be str");
@@ -292,9 +340,9 @@ internal static class StrMethods
                     return n;
                 }
 
-            case "format":
+            case StrMethod.format:
                 return Formatting.StrFormat(run, s, a, kw);
-            case "title":
+            case StrMethod.title:
                 {
                     var sb = new StringBuilder(s.Length);
                     var prevCased = false;
@@ -307,31 +355,31 @@ internal static class StrMethods
                     return sb.ToString();
                 }
 
-            case "capitalize":
+            case StrMethod.capitalize:
                 return s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
-            case "isdigit":
-            case "isdecimal":
-            case "isnumeric":
+            case StrMethod.isdigit:
+            case StrMethod.isdecimal:
+            case StrMethod.isnumeric:
                 return s.Length > 0 && s.All(char.IsDigit);
-            case "isalpha":
+            case StrMethod.isalpha:
                 return s.Length > 0 && s.All(char.IsLetter);
-            case "isalnum":
+            case StrMethod.isalnum:
                 return s.Length > 0 && s.All(char.IsLetterOrDigit);
-            case "isspace":
+            case StrMethod.isspace:
                 return s.Length > 0 && s.All(IsPySpace);
-            case "isascii":
+            case StrMethod.isascii:
                 return s.All(c => c < 128);
-            case "isprintable":
+            case StrMethod.isprintable:
                 return s.All(c => Ops.IsPrintable(c));
-            case "isupper":
+            case StrMethod.isupper:
                 return s.Any(char.IsLetter) && !s.Any(char.IsLower);
-            case "islower":
+            case StrMethod.islower:
                 return s.Any(char.IsLetter) && !s.Any(char.IsUpper);
-            case "istitle":
+            case StrMethod.istitle:
                 return s.Length > 0 && s == (string)Call(run, s, "title", [], null)! && s.Any(char.IsLetter);
-            case "isidentifier":
+            case StrMethod.isidentifier:
                 return s.Length > 0 && (char.IsLetter(s[0]) || s[0] == '_') && s.All(c => char.IsLetterOrDigit(c) || c == '_');
-            case "zfill":
+            case StrMethod.zfill:
                 {
                     Args.Exact("str.zfill", a, kw, 1);
                     var width = (int)Math.Min(Ops.ToLong(a[0]), int.MaxValue);
@@ -345,9 +393,9 @@ internal static class StrMethods
                     return s.Length > 0 && s[0] is '+' or '-' ? s[0] + pad + s[1..] : pad + s;
                 }
 
-            case "center":
-            case "ljust":
-            case "rjust":
+            case StrMethod.center:
+            case StrMethod.ljust:
+            case StrMethod.rjust:
                 {
                     Args.Range(name, a, kw, 1, 2);
                     var width = Ops.ToLong(a[0]);
@@ -378,8 +426,8 @@ internal static class StrMethods
                     return new string(fill[0], left) + s + new string(fill[0], total - left);
                 }
 
-            case "partition":
-            case "rpartition":
+            case StrMethod.partition:
+            case StrMethod.rpartition:
                 {
                     Args.Exact(name, a, kw, 1);
                     var sep = NeedStr(a[0], "must be str");
@@ -397,13 +445,13 @@ internal static class StrMethods
                     return new PyTuple([s[..i], sep, s[(i + sep.Length)..]]);
                 }
 
-            case "removeprefix":
+            case StrMethod.removeprefix:
                 Args.Exact("str.removeprefix", a, kw, 1);
                 return s.StartsWith(NeedStr(a[0], "removeprefix() argument must be str"), StringComparison.Ordinal) ? s[((string)a[0]!).Length..] : s;
-            case "removesuffix":
+            case StrMethod.removesuffix:
                 Args.Exact("str.removesuffix", a, kw, 1);
                 return s.EndsWith(NeedStr(a[0], "removesuffix() argument must be str"), StringComparison.Ordinal) && ((string)a[0]!).Length > 0 ? s[..^((string)a[0]!).Length] : s;
-            case "expandtabs":
+            case StrMethod.expandtabs:
                 {
                     var size = a.Length > 0 ? (int)Math.Clamp(Ops.ToLong(a[0]), int.MinValue, int.MaxValue) : 8;
                     var sb = new StringBuilder();
@@ -431,7 +479,7 @@ internal static class StrMethods
                     return sb.ToString();
                 }
 
-            case "encode":
+            case StrMethod.encode:
                 throw PyException.Make(PyExceptionType.NotImplementedError, "bytes are not supported");
             default:
                 throw PyException.AttributeError($"'str' object has no attribute '{name}'");

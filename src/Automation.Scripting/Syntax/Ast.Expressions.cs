@@ -548,6 +548,7 @@ internal sealed class CallExpr(Expr func, Expr[] args, Keyword[] keywords) : Exp
     public readonly Expr[] Args = args;
     public readonly Keyword[] Keywords = keywords;
     private readonly bool _simple = keywords.Length == 0 && !args.Any(a => a is Starred);
+    private readonly StrMethod _strMethod = func is Attribute fa ? StrMethods.Id(fa.Attr) : StrMethod.Unknown;
 
     public override object? Eval(Frame f)
     {
@@ -557,6 +558,12 @@ internal sealed class CallExpr(Expr func, Expr[] args, Keyword[] keywords) : Exp
         {
             var self = attr.Obj.Eval(f);
             var (a, kw) = EvalArgs(f);
+            if (self is string s)
+            {
+                // the method name was resolved when the program was compiled
+                return StrMethods.Call(run, s, _strMethod, attr.Attr, a, kw);
+            }
+
             return Ops.CallMethod(run, self, attr.Attr, a, kw);
         }
 
