@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Automation.Core.Models;
 using Automation.Core.Records;
 
@@ -52,6 +53,10 @@ public sealed class CompiledDomain
 
     public async Task<bool> MatchesAsync(RecordData record, IDomainRecordSource source, CancellationToken cancellationToken) =>
         Predicate is { } predicate ? predicate(record) : (await EvaluateAsync(Root, [record], source, cancellationToken))[0];
+
+    /// <summary>Tests a record JSON image, e.g. the before/after of a change event (one2many ids in the image are used as they are).</summary>
+    public Task<bool> MatchesImageAsync(JsonObject image, IDomainRecordSource source, CancellationToken cancellationToken) =>
+        MatchesAsync(RecordImages.FromJson(Model, image), source, cancellationToken);
 
     /// <summary>The records that match, in their order.</summary>
     public async Task<IReadOnlyList<RecordData>> FilterAsync(IReadOnlyList<RecordData> records, IDomainRecordSource source,

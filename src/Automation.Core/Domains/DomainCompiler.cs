@@ -347,7 +347,7 @@ public static class DomainCompiler
             DomainException Mismatch(string what) =>
                 new($"Operator '{leaf.Operator}' {what} on {target.Type.ApiName()} field '{leaf.Path}' of '{model.Name}'.", leaf.Index);
             DomainException BadValue(object? v, string expected) =>
-                new($"'{leaf.Path}' is a {target.Type.ApiName()} field: {DomainText.Describe(v)} is not {expected}.", leaf.Index);
+                new($"'{leaf.Path}' is a field of type {target.Type.ApiName()}: {DomainText.Describe(v)} is not {expected}.", leaf.Index);
 
             switch (target.Type)
             {
