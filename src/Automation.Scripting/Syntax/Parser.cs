@@ -82,8 +82,9 @@ internal sealed class Parser
     private ScriptSyntaxException Error(string msg, Token? t = null)
     {
         t ??= Cur;
-        if (_pendingError != null && (t.Kind == TokenKind.EndOfFile || (t.Kind is TokenKind.Newline or TokenKind.Dedent && _tokens.Skip(_tokens.IndexOf(t)).All(x => x.Kind is TokenKind.Newline or TokenKind.Dedent or TokenKind.EndOfFile))))
+        if (_pendingError != null && _tokens.Skip(_pos).All(x => x.Kind is TokenKind.Newline or TokenKind.Dedent or TokenKind.EndOfFile))
         {
+            // the parser ran out of input inside an unclosed bracket: CPython reports the bracket
             return _pendingError;
         }
 
@@ -907,7 +908,9 @@ internal sealed class Parser
                 throw Error("starred assignment target must be in a list or tuple", st2);
             default:
                 var what = Describe(e);
-                var hint = first && verb == "assign to" && e is not (DictExpr or SequenceExpr or ComprehensionExpr or Starred) ? " here. Maybe you meant '==' instead of '='?" : "";
+                var hint = first && verb == "assign to" && e is not (DictExpr or SequenceExpr or ComprehensionExpr or Starred or Constant { Value: null or bool })
+                    ? " here. Maybe you meant '==' instead of '='?"
+                    : "";
                 throw Error($"cannot {verb} {what}{hint}", e);
         }
     }

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Automation.Scripting.Tests.Differential;
 
-/// <summary>Syntax errors report the line and column CPython reports for the same input (and its message).</summary>
+/// <summary>Syntax errors report the line, column, class and message CPython reports for the same input.</summary>
 public class SyntaxErrorPositionTests
 {
     public static readonly string[] Inputs =
@@ -60,7 +60,7 @@ public class SyntaxErrorPositionTests
     ];
 
     [Fact]
-    public void SyntaxErrors_ReportTheSameLineAndColumnAsCPython()
+    public void SyntaxErrors_ReportTheSameLineColumnAndMessageAsCPython()
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Differential", "syntax_errors.py");
         var expected = JsonSerializer.Deserialize<List<JsonElement?>>(CPython.RunScript(script, JsonSerializer.Serialize(Inputs)))!;
@@ -73,9 +73,9 @@ public class SyntaxErrorPositionTests
             var pyLine = py!.Value[2].GetInt32();
             var pyCol = py.Value[3].GetInt32();
             var e = Assert.Throws<ScriptSyntaxException>(() => engine.CompileUncached(Inputs[i]));
-            if ((e.Line, e.Column) != (pyLine, pyCol))
+            if ((e.Line, e.Column, e.Kind, e.Detail) != (pyLine, pyCol, py.Value[0].GetString(), py.Value[1].GetString()))
             {
-                mismatches.Add($"{JsonSerializer.Serialize(Inputs[i])}: CPython {pyLine}:{pyCol} '{py.Value[1]}', ours {e.Line}:{e.Column} '{e.Detail}'");
+                mismatches.Add($"{JsonSerializer.Serialize(Inputs[i])}: CPython {pyLine}:{pyCol} {py.Value[0]} '{py.Value[1]}', ours {e.Line}:{e.Column} {e.Kind} '{e.Detail}'");
             }
         }
 
