@@ -190,7 +190,13 @@ public sealed class ScriptEngine
     {
         var value = e.Value;
         var args = value.Args.Select(a => ValueConverter.ToDotNet(a)).ToArray();
-        return new ScriptRuntimeException(value.Type.Name, value.Message(run), e.Line != 0 ? e.Line : run.Line, e) { Arguments = args };
+        var message = value.Message(run);
+        e.Frames.Add(("<module>", e.FrameLine != 0 ? e.FrameLine : e.Line));
+        return new ScriptRuntimeException(value.Type.Name, message, e.Line != 0 ? e.Line : run.Line, e)
+        {
+            Arguments = args,
+            PythonTraceback = e.FormatTraceback(value.Type.Name, message),
+        };
     }
 
     /// <summary>Compiles (cached) and runs statements.</summary>

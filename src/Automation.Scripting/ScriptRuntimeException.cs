@@ -38,6 +38,9 @@ public class ScriptRuntimeException : Exception
 
     /// <summary>The Python exception object's args converted to .NET values.</summary>
     public IReadOnlyList<object?> Arguments { get; init; } = [];
+
+    /// <summary>A CPython-style traceback ("Traceback (most recent call last): ..."), as Odoo writes it to its logs.</summary>
+    public string PythonTraceback { get; init; } = "";
 }
 
 /// <summary>

@@ -29,6 +29,30 @@ internal sealed class PyException : Exception
 
     public int Line { get; set; }
 
+    /// <summary>Line of the statement being executed in the frame the exception is leaving (0 until a block records it).</summary>
+    public int FrameLine { get; set; }
+
+    /// <summary>Frames the exception left, innermost first: function name and the line executing in it.</summary>
+    public List<(string Function, int Line)> Frames { get; } = [];
+
+    /// <summary>A CPython-style traceback (most recent call last).</summary>
+    public string FormatTraceback(string typeName, string message)
+    {
+        var sb = new System.Text.StringBuilder("Traceback (most recent call last):\n");
+        for (var i = Frames.Count - 1; i >= 0; i--)
+        {
+            sb.Append("  File \"<code>\", line ").Append(Frames[i].Line).Append(", in ").Append(Frames[i].Function).Append('\n');
+        }
+
+        sb.Append(typeName);
+        if (message.Length > 0)
+        {
+            sb.Append(": ").Append(message);
+        }
+
+        return sb.ToString();
+    }
+
     public static PyException Make(PyExceptionType type, string message) => new(new PyExceptionObject(type, [message]));
 
     public static PyException TypeError(string message) => Make(PyExceptionType.TypeError, message);

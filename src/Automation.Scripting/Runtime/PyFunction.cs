@@ -86,10 +86,22 @@ internal sealed class PyFunction(FunctionCode code, object?[] defaults, Cell[]? 
             code.Body.Exec(frame);
             return frame.ReturnValue;
         }
+        catch (PyException e) when (LeaveFrame(e, code))
+        {
+            throw;
+        }
         finally
         {
             run.Depth--;
         }
+    }
+
+    /// <summary>Exception filter: records this frame in the traceback; never catches.</summary>
+    private static bool LeaveFrame(PyException e, FunctionCode code)
+    {
+        e.Frames.Add((code.Name, e.FrameLine != 0 ? e.FrameLine : code.Line));
+        e.FrameLine = 0;
+        return false;
     }
 
     public override object? Call(Run run, object?[] args, KwArgs? kw)

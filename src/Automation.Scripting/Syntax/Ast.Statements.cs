@@ -51,9 +51,17 @@ internal sealed class Block(Stmt[] body) : Stmt
     /// <summary>Records the line of the innermost statement an exception passed through; never catches.</summary>
     private static bool Locate(Exception ex, Stmt stmt, Run run)
     {
-        if (ex is PyException p && p.Line == 0)
+        if (ex is PyException p)
         {
-            p.Line = stmt.Line;
+            if (p.Line == 0)
+            {
+                p.Line = stmt.Line;
+            }
+
+            if (p.FrameLine == 0)
+            {
+                p.FrameLine = stmt.Line;
+            }
         }
 
         _ = run;
@@ -340,7 +348,9 @@ internal sealed class RaiseStmt(Expr? exc, Expr? cause) : Stmt
         if (Exc == null)
         {
             var current = f.Run.Handling ?? throw PyException.Make(PyExceptionType.RuntimeError, "No active exception to reraise");
-            throw new PyException(current.Value) { Line = current.Line };
+            // a bare raise re-raises the same exception, keeping its line and the frames it already left
+            current.FrameLine = 0;
+            throw current;
         }
 
         var v = Exc.Eval(f);

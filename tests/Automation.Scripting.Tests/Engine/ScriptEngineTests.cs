@@ -138,6 +138,20 @@ public class ScriptEngineTests
     }
 
     [Fact]
+    public void RuntimeError_CarriesACPythonStyleTraceback()
+    {
+        var e = Assert.Throws<ScriptRuntimeException>(() => ScriptEngine.Shared.Run("def check(v):\n    if v < 0:\n        raise ValueError('negative')\n    return v\n\ndef run(values):\n    return [check(v) for v in values]\n\nrun([1, -1])\n"));
+
+        Assert.Equal(
+            "Traceback (most recent call last):\n" +
+            "  File \"<code>\", line 9, in <module>\n" +
+            "  File \"<code>\", line 7, in run\n" +
+            "  File \"<code>\", line 3, in check\n" +
+            "ValueError: negative",
+            e.PythonTraceback);
+    }
+
+    [Fact]
     public void Validate_ReturnsNullForGoodCode_AndTheErrorForBadCode()
     {
         Assert.Null(ScriptEngine.Shared.Validate("x = 1"));
