@@ -34,6 +34,16 @@ public sealed class Domain
     /// <summary>Parses Odoo text (<c>[('state','=','draft')]</c>, evaluated with the interpreter) or a JSON array.</summary>
     public static Domain Parse(string? text, DomainParseOptions? options = null) => DomainParser.Parse(text, options ?? new DomainParseOptions());
 
+    /// <summary>A domain given as JSON (an array of terms), e.g. in a request body.</summary>
+    public static Domain FromJson(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        null => All,
+        System.Text.Json.Nodes.JsonArray array => DomainParser.FromTerms((IReadOnlyList<object?>)DomainParser.FromJson(array)!, 0),
+        System.Text.Json.Nodes.JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String =>
+            Parse(value.GetValue<string>()),
+        _ => throw new DomainException("A domain must be a JSON array of conditions or Odoo text."),
+    };
+
     /// <summary>Builds a domain from evaluated terms: strings <c>&amp;</c>/<c>|</c>/<c>!</c> and 3-item lists or arrays.</summary>
     public static Domain FromTerms(IReadOnlyList<object?> terms) => DomainParser.FromTerms(terms, 0);
 

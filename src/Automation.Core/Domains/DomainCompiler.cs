@@ -272,6 +272,9 @@ public static class DomainCompiler
                     case long id:
                         ids.Add(id);
                         break;
+                    case double d when d == Math.Floor(d) && Math.Abs(d) < 9e15:
+                        ids.Add((long)d);
+                        break;
                     case string name:
                         names.Add(name);
                         break;
@@ -520,6 +523,7 @@ public static class DomainCompiler
                         {
                             null or false => 0,
                             long l => l,
+                            double d when d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
                             _ => throw BadValue(v, "a record id"),
                         };
 
@@ -543,6 +547,7 @@ public static class DomainCompiler
                         {
                             null or false => 0,
                             long l => l,
+                            double d when d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
                             _ => throw BadValue(v, "a record id"),
                         };
 

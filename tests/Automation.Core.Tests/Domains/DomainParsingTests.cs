@@ -135,3 +135,31 @@ internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => now;
 }
+
+public sealed class DomainJsonTests
+{
+    [Fact]
+    public void FromJson_Array_IsParsed()
+    {
+        var domain = Domain.FromJson(System.Text.Json.Nodes.JsonNode.Parse("""["|", ["qty", ">", 1], ["state", "=", "done"]]"""));
+
+        Assert.Equal("['|', ('qty', '>', 1), ('state', '=', 'done')]", domain.ToString());
+    }
+
+    [Fact]
+    public void FromJson_Object_IsRefused()
+    {
+        Assert.Throws<DomainException>(() => Domain.FromJson(System.Text.Json.Nodes.JsonNode.Parse("""{"state": "done"}""")));
+    }
+}
+
+public sealed class DomainJsonIdTests
+{
+    [Fact]
+    public void JsonInteger_IsARecordId()
+    {
+        var domain = DomainModels.Compile("""[["partner_id", "in", [5, 6]], ["qty", "=", 2]]""");
+
+        Assert.True(domain.Matches(DomainModels.Lead1(1, ("partner_id", 5L), ("qty", 2L))));
+    }
+}
