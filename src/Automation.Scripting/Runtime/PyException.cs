@@ -173,6 +173,7 @@ internal sealed class PyExceptionObject(PyExceptionType type, object?[] args) : 
 
     public string Message(Run? run)
     {
+        StackGuard.Check(run);
         if (Args.Length == 0)
         {
             return "";

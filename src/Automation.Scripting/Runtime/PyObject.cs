@@ -207,8 +207,15 @@ internal sealed class PyIterator(string typeName, IEnumerable<object?> source) :
     public override IEnumerable<object?> Iterate(Run run)
     {
         _enumerator ??= source.GetEnumerator();
-        while (_enumerator.MoveNext())
+        while (true)
         {
+            // iterators can wrap iterators to any depth (map(f, map(f, ...))): each step down checks the stack
+            StackGuard.Check(run);
+            if (!_enumerator.MoveNext())
+            {
+                yield break;
+            }
+
             yield return _enumerator.Current;
         }
     }
@@ -216,6 +223,7 @@ internal sealed class PyIterator(string typeName, IEnumerable<object?> source) :
     public bool TryNext(out object? value)
     {
         _enumerator ??= source.GetEnumerator();
+        StackGuard.Check(null);
         if (_enumerator.MoveNext())
         {
             value = _enumerator.Current;

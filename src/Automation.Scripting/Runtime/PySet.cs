@@ -84,7 +84,11 @@ internal sealed class PySet : PyObject
         return Frozen ? "frozenset(" + body + ")" : body;
     }
 
-    public override bool PyEquals(object? other) => other is PySet s && s.Items.Count == Items.Count && Items.IsSubsetOf(s.Items);
+    public override bool PyEquals(object? other)
+    {
+        StackGuard.Check(null);
+        return other is PySet s && s.Items.Count == Items.Count && Items.IsSubsetOf(s.Items);
+    }
 
     public override int PyHash()
     {
@@ -93,6 +97,7 @@ internal sealed class PySet : PyObject
             return base.PyHash();
         }
 
+        StackGuard.Check(null);
         var h = 0;
         foreach (var x in Items)
         {

@@ -285,6 +285,29 @@ public class LimitTests
     }
 
     [Fact]
+    public void DeeplyNestedFrozensets_EndInACleanError()
+    {
+        var e = Assert.ThrowsAny<ScriptRuntimeException>(() => Engine.Run("fs = frozenset()\nfor i in range(30000):\n    fs = frozenset([fs])\n"));
+
+        Assert.True(e is ScriptLimitExceededException, $"{e.TypeName}: {e.Message}");
+    }
+
+    [Theory]
+    [InlineData("g = map(lambda x: x, g)", "list(g)")]
+    [InlineData("g = (x for x in g)", "sum(g)")]
+    [InlineData("g = filter(None, g)", "next(iter(g))")]
+    [InlineData("g = zip(g)", "list(g)")]
+    [InlineData("g = enumerate(g)", "sorted(g)")]
+    public void DeeplyChainedIterators_EndInACleanError(string wrap, string consume)
+    {
+        var code = $"g = [1, 2]\nfor i in range(100000):\n    {wrap}\nr = {consume}\n";
+
+        var e = Assert.Throws<ScriptLimitExceededException>(() => Engine.Run(code, limits: ScriptLimits.Default with { MaxSteps = long.MaxValue }));
+
+        Assert.Equal(nameof(ScriptLimits.MaxCallDepth), e.Limit);
+    }
+
+    [Fact]
     public void LimitError_ReportsTheLineWhereItHappened()
     {
         var e = Exceeds("x = 1\ny = 2\nwhile True:\n    x += 1\n", ScriptLimits.Default with { MaxSteps = 10_000 });
