@@ -151,6 +151,8 @@ public sealed class ScriptEngine
         }
 
         var frame = new Frame(run, globals, globals, null);
+        var outer = Runtime.Run.Current;
+        Runtime.Run.Current = run;
         try
         {
             object? value = null;
@@ -181,6 +183,10 @@ public sealed class ScriptEngine
         {
             var pe = PyException.From(e);
             throw new ScriptRuntimeException(pe.Value.Type.Name, pe.Value.Message(run), run.Line, e);
+        }
+        finally
+        {
+            Runtime.Run.Current = outer;
         }
     }
 

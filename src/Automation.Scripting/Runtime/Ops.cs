@@ -133,6 +133,12 @@ internal static partial class Ops
 
     public static string IntToString(BigInteger bi)
     {
+        if (bi.GetBitLength() > 14300)
+        {
+            // more than 4300 decimal digits for sure: refuse before the quadratic conversion
+            throw PyException.ValueError("Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit");
+        }
+
         var s = bi.ToString(CultureInfo.InvariantCulture);
         if (s.Length > 4300 + (bi.Sign < 0 ? 1 : 0))
         {

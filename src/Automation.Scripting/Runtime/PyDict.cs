@@ -208,6 +208,7 @@ internal sealed class PyDict : PyObject
 
             first = false;
             sb.Append(Ops.Repr(p.Key)).Append(": ").Append(Ops.Repr(p.Value));
+            Run.CheckBuilding(sb.Length);
         }
 
         return sb.Append('}').ToString();

@@ -497,6 +497,7 @@ internal static class Seq
             }
 
             sb.Append(Ops.Repr(items[i]));
+            Run.CheckBuilding(sb.Length);
         }
 
         return sb.Append(close).ToString();

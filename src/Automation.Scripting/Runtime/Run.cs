@@ -27,6 +27,26 @@ internal sealed class Run
 
     public ScriptLimits Limits { get; }
 
+    /// <summary>The run executing on this thread (runs are synchronous), for helpers without a Run parameter.</summary>
+    [ThreadStatic]
+    private static Run? _current;
+
+    public static Run? Current
+    {
+        get => _current;
+        set => _current = value;
+    }
+
+    /// <summary>Checks a string being built by a helper that has no Run at hand (repr of containers).</summary>
+    public static void CheckBuilding(int length)
+    {
+        var run = _current;
+        if (run != null && length > run.MaxString)
+        {
+            run.CheckString(length);
+        }
+    }
+
     public CancellationToken Cancellation { get; }
 
     public long Steps;

@@ -135,6 +135,17 @@ public class LimitTests
     }
 
     [Theory]
+    [InlineData("repr(['x' * 1000000] * 1000000)")]
+    [InlineData("str(dict.fromkeys(range(1000), 'y' * 1000000))")]
+    [InlineData("f'{[\"z\" * 1000000] * 100000}'")]
+    public void ReprOfHugeSharedContent_IsCheckedWhileBuilding(string expression)
+    {
+        var e = Exceeds("s = " + expression);
+
+        Assert.Equal(nameof(ScriptLimits.MaxStringLength), e.Limit);
+    }
+
+    [Theory]
     [InlineData("[1, 2] * 2 ** 62")]
     [InlineData("(1, 2, 3) * 2 ** 61")]
     public void SequenceRepeat_WithAHugeCount_IsCheckedWithoutOverflow(string expression)
