@@ -23,8 +23,9 @@ public sealed record ScriptLimits
     /// <summary>Items in any one list, tuple, dict or set a script builds.</summary>
     public int MaxCollectionLength { get; init; } = 1_000_000;
 
-    /// <summary>Approximate bytes a run may allocate in total (strings, containers, big integers).</summary>
-    public long MaxAllocatedBytes { get; init; } = 256L * 1024 * 1024;
+    /// <summary>Bytes a run may allocate in total (measured by the runtime for the run's thread every 1,024 steps;
+    /// large strings and containers are also priced before they are allocated).</summary>
+    public long MaxAllocatedBytes { get; init; } = 512L * 1024 * 1024;
 
     /// <summary>Size of any integer, in bits (Python ints are unbounded; this keeps 10**10**9 from running for hours).</summary>
     public int MaxIntegerBits { get; init; } = 100_000;

@@ -10,6 +10,7 @@ internal sealed class Run
     private readonly long _deadline;
     private readonly long _maxAlloc;
     private long _nextTimeCheck;
+    private readonly long _startAllocated;
 
     public Run(ScriptLimits limits, CancellationToken cancellation = default)
     {
@@ -21,6 +22,7 @@ internal sealed class Run
             : Stopwatch.GetTimestamp() + (long)(limits.MaxWallTime.TotalSeconds * Stopwatch.Frequency);
         _nextTimeCheck = Math.Min(1024, _maxSteps == long.MaxValue ? 1024 : _maxSteps + 1);
         Cancellation = cancellation;
+        _startAllocated = GC.GetAllocatedBytesForCurrentThread();
         MaxString = limits.MaxStringLength;
         MaxCollection = limits.MaxCollectionLength;
     }
@@ -91,9 +93,16 @@ internal sealed class Run
         {
             throw Limit("Cancellation", "the run was cancelled");
         }
+
+        // every object a run creates is allocated on this thread: the runtime's counter sees all of them,
+        // including the small ones the explicit accounting below does not price
+        if (GC.GetAllocatedBytesForCurrentThread() - _startAllocated > _maxAlloc)
+        {
+            throw Limit(nameof(ScriptLimits.MaxAllocatedBytes), $"memory limit exceeded: the script allocated more than {_maxAlloc} bytes");
+        }
     }
 
-    /// <summary>Accounts for memory a script allocates (approximate bytes).</summary>
+    /// <summary>Prices an allocation before it happens (large strings and containers), so one huge request fails early.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Alloc(long bytes)
     {

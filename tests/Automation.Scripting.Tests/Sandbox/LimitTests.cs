@@ -196,6 +196,14 @@ public class LimitTests
     }
 
     [Fact]
+    public void ManySmallObjects_AreCountedByTheAllocationLimit()
+    {
+        var e = Exceeds("keep = []\nwhile True:\n    keep.append([[] for _ in range(1000)])\n", ScriptLimits.Default with { MaxAllocatedBytes = 20_000_000, MaxSteps = long.MaxValue });
+
+        Assert.Equal(nameof(ScriptLimits.MaxAllocatedBytes), e.Limit);
+    }
+
+    [Fact]
     public void GiantIntegerPower_HitsTheIntegerSizeLimit()
     {
         var e = Exceeds("x = 10 ** 10 ** 8");
