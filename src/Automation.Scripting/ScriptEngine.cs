@@ -195,7 +195,7 @@ public sealed class ScriptEngine
     private static ScriptRuntimeException ToRuntimeException(PyException e, Run run)
     {
         var value = e.Value;
-        var args = value.Args.Select(a => ValueConverter.ToDotNet(a)).ToArray();
+        var args = value.Args.Select(ConvertArgument).ToArray();
         var message = value.Message(run);
         e.Frames.Add(("<module>", e.FrameLine != 0 ? e.FrameLine : e.Line));
         return new ScriptRuntimeException(value.Type.Name, message, e.Line != 0 ? e.Line : run.Line, e)
@@ -203,6 +203,19 @@ public sealed class ScriptEngine
             Arguments = args,
             PythonTraceback = e.FormatTraceback(value.Type.Name, message),
         };
+    }
+
+    private static object? ConvertArgument(object? arg)
+    {
+        try
+        {
+            return ValueConverter.ToDotNet(arg);
+        }
+        catch (ScriptRuntimeException)
+        {
+            // an argument too deep to convert must not hide the error it describes
+            return "<" + Ops.TypeName(arg) + ">";
+        }
     }
 
     /// <summary>Compiles (cached) and runs statements.</summary>
