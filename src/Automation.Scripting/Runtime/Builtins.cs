@@ -307,7 +307,13 @@ internal static class Builtins
         F("chr", (r, a, kw) =>
         {
             Args.Exact("chr", a, kw, 1);
-            var v = Ops.ToLong(a[0]);
+            var big = Ops.ToBig(a[0]);
+            if (big > int.MaxValue || big < int.MinValue)
+            {
+                throw PyException.Overflow("Python int too large to convert to C int");
+            }
+
+            var v = (long)big;
             if (v < 0 || v > 0x10FFFF)
             {
                 throw PyException.ValueError("chr() arg not in range(0x110000)");

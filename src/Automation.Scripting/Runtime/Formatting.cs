@@ -167,6 +167,11 @@ internal static class Formatting
                     throw PyException.ValueError("'=' alignment not allowed in string format specifier");
                 }
 
+                if (sp.Grouping != '\0')
+                {
+                    throw PyException.ValueError($"Cannot specify '{sp.Grouping}' with 's'.");
+                }
+
                 result = Pad(sp.Precision >= 0 && sp.Precision < s.Length ? s[..sp.Precision] : s, sp, '<', "");
                 return result;
             case bool or long or BigInteger when sp.Type is '\0' or 'd' or 'n' or 'b' or 'o' or 'x' or 'X' or 'c':
@@ -175,11 +180,6 @@ internal static class Formatting
                 return FormatFloat(Ops.ToDouble(value), sp, value is double);
             case null:
             case PyObject:
-                if (sp.Type is not ('\0' or 's'))
-                {
-                    throw PyException.ValueError($"Unknown format code '{sp.Type}' for object of type '{Ops.TypeName(value)}'");
-                }
-
                 throw PyException.TypeError($"unsupported format string passed to {Ops.TypeName(value)}.__format__");
             default:
                 return Ops.Str(value);
@@ -829,7 +829,8 @@ internal static class Formatting
             }
         }
 
-        if (mapping == null && idx < values.Length)
+        // a non-tuple argument with __getitem__ (list, dict, range) is taken as a mapping: nothing is left over
+        if (mapping == null && idx < values.Length && args is not (PyList or PyRange))
         {
             throw PyException.TypeError("not all arguments converted during string formatting");
         }

@@ -37,7 +37,7 @@ internal static partial class Ops
     };
 
     private static PyException Unsupported(BinOp op, object? a, object? b) =>
-        PyException.TypeError($"unsupported operand type(s) for {BinOpSymbols[(int)op]}: '{TypeName(a)}' and '{TypeName(b)}'");
+        PyException.TypeError($"unsupported operand type(s) for {(op == BinOp.Pow ? "** or pow()" : BinOpSymbols[(int)op])}: '{TypeName(a)}' and '{TypeName(b)}'");
 
     private static object? TryObjects(Run run, BinOp op, object? a, object? b)
     {
@@ -120,20 +120,18 @@ internal static partial class Ops
             return CheckBig(run, ToBig(a) + ToBig(b));
         }
 
-        if (a is string && b is not PyObject)
+        // str, list and tuple concatenation refuse any other right operand (sq_concat), as in CPython
+        if (a is string)
         {
             throw PyException.TypeError($"can only concatenate str (not \"{TypeName(b)}\") to str");
         }
 
-        if (a is PyList && b is not PyList && b is not PyObject { TypeName: "list" })
+        if (a is PyList && b is not PyList)
         {
-            if (b is not PyObject || b is PyTuple || b is PyDict)
-            {
-                throw PyException.TypeError($"can only concatenate list (not \"{TypeName(b)}\") to list");
-            }
+            throw PyException.TypeError($"can only concatenate list (not \"{TypeName(b)}\") to list");
         }
 
-        if (a is PyTuple && b is not PyTuple && (b is not PyObject || b is PyList))
+        if (a is PyTuple && b is not PyTuple)
         {
             throw PyException.TypeError($"can only concatenate tuple (not \"{TypeName(b)}\") to tuple");
         }
@@ -237,13 +235,23 @@ internal static partial class Ops
             }
         }
 
-        if ((a is string || a is PyList || a is PyTuple) && !IsInt(b) && (b is not PyObject || b is PyList or PyTuple or PyDict or PySet))
+        if ((a is string || a is PyList || a is PyTuple) && !IsInt(b))
         {
+            if (b is PyObject pb2 && pb2.BinaryOp(run, "*", a, true) is var r2 && r2 is not NotImplemented)
+            {
+                return r2;
+            }
+
             throw PyException.TypeError($"can't multiply sequence by non-int of type '{TypeName(b)}'");
         }
 
-        if ((b is string || b is PyList || b is PyTuple) && !IsInt(a) && (a is not PyObject || a is PyDict or PySet))
+        if ((b is string || b is PyList || b is PyTuple) && !IsInt(a))
         {
+            if (a is PyObject pa2 && pa2.BinaryOp(run, "*", b, false) is var r3 && r3 is not NotImplemented)
+            {
+                return r3;
+            }
+
             throw PyException.TypeError($"can't multiply sequence by non-int of type '{TypeName(a)}'");
         }
 
@@ -576,6 +584,16 @@ internal static partial class Ops
                     if (bb.Sign < 0)
                     {
                         throw PyException.ValueError("negative shift count");
+                    }
+
+                    if (bb > long.MaxValue)
+                    {
+                        throw PyException.Overflow("too many digits in integer");
+                    }
+
+                    if (ba.IsZero)
+                    {
+                        return Box(0);
                     }
 
                     if (ba.GetBitLength() + bb > run.Limits.MaxIntegerBits)

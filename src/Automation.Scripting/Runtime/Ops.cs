@@ -394,6 +394,12 @@ internal static partial class Ops
 
     private static string OpName(string op) => op;
 
+    [ThreadStatic]
+    private static string? _comparisonOperator;
+
+    /// <summary>The operator of the comparison in progress, so nested element comparisons report it (CPython does).</summary>
+    public static string ComparisonOperator => _comparisonOperator ?? "<";
+
     /// <summary>Three-way compare for ordering operators; 2 means "unordered" (NaN, incomparable sets).</summary>
     public static int CompareOrThrow(object? a, object? b, string op)
     {
@@ -412,14 +418,23 @@ internal static partial class Ops
             return NumCompare(a!, b!);
         }
 
-        if (a is PyObject pa && pa.CompareTo(b) is int c)
+        var outer = _comparisonOperator;
+        _comparisonOperator = op;
+        try
         {
-            return c;
-        }
+            if (a is PyObject pa && pa.CompareTo(b) is int c)
+            {
+                return c;
+            }
 
-        if (b is PyObject pb && pb.CompareTo(a) is int c2)
+            if (b is PyObject pb && pb.CompareTo(a) is int c2)
+            {
+                return c2 == 2 ? 2 : -c2;
+            }
+        }
+        finally
         {
-            return c2 == 2 ? 2 : -c2;
+            _comparisonOperator = outer;
         }
 
         throw PyException.TypeError($"'{OpName(op)}' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'");

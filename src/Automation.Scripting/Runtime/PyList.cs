@@ -530,7 +530,7 @@ internal static class Seq
         {
             if (!ReferenceEquals(a[i], b[i]) && !Ops.Eq(a[i], b[i]))
             {
-                return Ops.CompareOrThrow(a[i], b[i], "<");
+                return Ops.CompareOrThrow(a[i], b[i], Ops.ComparisonOperator);
             }
         }
 
