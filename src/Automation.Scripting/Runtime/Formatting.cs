@@ -558,7 +558,7 @@ internal static class Formatting
         }
         else
         {
-            r = (double)(q * BigInteger.Pow(10, (int)-n));
+            r = Ops.BigToDouble(q * BigInteger.Pow(10, (int)-n));
         }
 
         if (double.IsInfinity(r))

@@ -297,16 +297,37 @@ internal static partial class Ops
 
     private static double BigTrueDiv(BigInteger a, BigInteger b)
     {
-        // Scale so the quotient keeps 64 significant bits before converting.
-        var shift = (int)(b.GetBitLength() - a.GetBitLength()) + 64;
-        var q = shift > 0 ? BigInteger.Divide(a << shift, b) : BigInteger.Divide(a, b << -shift);
-        var d = (double)q * Math.Pow(2, -shift);
-        if (double.IsInfinity(d))
+        // Correctly rounded like CPython: a 55-bit quotient with a sticky bit, rounded once by the long → double
+        // conversion (round half to even), then scaled by a power of two.
+        var negative = (a.Sign < 0) != (b.Sign < 0);
+        var n = BigInteger.Abs(a);
+        var d = BigInteger.Abs(b);
+        if (n.IsZero)
+        {
+            return negative ? -0.0 : 0.0;
+        }
+
+        var shift = (int)(d.GetBitLength() - n.GetBitLength()) + 55;
+        var q = BigInteger.DivRem(shift > 0 ? n << shift : n, shift < 0 ? d << -shift : d, out var rem);
+        while (q.GetBitLength() > 55)
+        {
+            rem |= q & 1;
+            q >>= 1;
+            shift--;
+        }
+
+        if (!rem.IsZero)
+        {
+            q |= 1;
+        }
+
+        var result = Math.ScaleB((double)(long)q, -shift);
+        if (double.IsInfinity(result))
         {
             throw PyException.Overflow("integer division result too large for a float");
         }
 
-        return d;
+        return negative ? -result : result;
     }
 
     public static object? FloorDiv(Run run, object? a, object? b)

@@ -99,15 +99,36 @@ internal static partial class Ops
         _ => throw PyException.TypeError($"must be real number, not {TypeName(o)}"),
     };
 
-    private static double BigToDouble(BigInteger bi)
+    /// <summary>int → float, correctly rounded (half to even) like CPython; BigInteger's own cast truncates.</summary>
+    public static double BigToDouble(BigInteger bi)
     {
-        var d = (double)bi;
+        var negative = bi.Sign < 0;
+        var n = BigInteger.Abs(bi);
+        var bits = (int)n.GetBitLength();
+        double d;
+        if (bits <= 63)
+        {
+            d = (long)n;
+        }
+        else
+        {
+            // keep 55 bits plus a sticky bit; the long → double conversion then rounds exactly once
+            var shift = bits - 55;
+            var q = n >> shift;
+            if (!(n & ((BigInteger.One << shift) - 1)).IsZero)
+            {
+                q |= 1;
+            }
+
+            d = Math.ScaleB((double)(long)q, shift);
+        }
+
         if (double.IsInfinity(d))
         {
             throw PyException.Overflow("int too large to convert to float");
         }
 
-        return d;
+        return negative ? -d : d;
     }
 
     // ---------------------------------------------------------------- repr / str
@@ -359,6 +380,8 @@ internal static partial class Ops
         _ => o.GetHashCode(),
     };
 
+    private static double SafeDouble(BigInteger b) => b.GetBitLength() > 1023 ? (b.Sign < 0 ? double.NegativeInfinity : double.PositiveInfinity) : BigToDouble(b);
+
     /// <summary>Numeric three-way compare (NaN compares unequal: returns 2).</summary>
     public static int NumCompare(object a, object b)
     {
@@ -374,8 +397,8 @@ internal static partial class Ops
                 return -NumCompare(b, a);
             }
 
-            var x = a is BigInteger ? (double)(BigInteger)a : ToDouble(a);
-            var y = b is BigInteger ? (double)(BigInteger)b : ToDouble(b);
+            var x = a is BigInteger ba2 ? SafeDouble(ba2) : ToDouble(a);
+            var y = b is BigInteger bb2 ? SafeDouble(bb2) : ToDouble(b);
             if (double.IsNaN(x) || double.IsNaN(y))
             {
                 return 2;

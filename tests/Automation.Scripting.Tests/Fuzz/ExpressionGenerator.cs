@@ -21,6 +21,13 @@ internal sealed class ExpressionGenerator(int seed)
 
     public string Expression() => Expr(0);
 
+    private string Comprehension()
+    {
+        var op = Pick(Ops);
+        var right = op is "**" or "<<" or "*" ? I(R(6)) : Atom();
+        return $"[x {op} {right} for x in {Pick(["range(3)", "[1, 2.5, -3]", "'ab'", "(0, 1)"])}]";
+    }
+
     private string Binary(int depth)
     {
         var op = Pick(Ops);
@@ -64,7 +71,7 @@ internal sealed class ExpressionGenerator(int seed)
             8 => $"({Expr(depth + 1)}).{Pick(Methods)}",
             9 => R(2) == 0 ? $"({Pick(Formats)} % ({Expr(depth + 1)},))" : $"{Pick(Formats)}.format({Expr(depth + 1)})",
             10 => $"({Expr(depth + 1)} if {Expr(depth + 1)} else {Expr(depth + 1)})",
-            _ => $"[x {Pick(Ops)} {Atom()} for x in {Pick(["range(3)", "[1, 2.5, -3]", "'ab'", "(0, 1)"])}]",
+            _ => Comprehension(),
         };
     }
 }
