@@ -7,7 +7,7 @@ public class DifferentialFuzzTests
     [Fact]
     public void RandomPureExpressions_GiveTheSameResultsAsCPython()
     {
-        var generator = new ExpressionGenerator(seed: 4);
+        var generator = new ExpressionGenerator(seed: 13);
         var expressions = Enumerable.Range(0, 6000).Select(_ => generator.Expression() + "\n").ToList();
         var expected = CPython.RunSnippets(expressions);
         var engine = new ScriptEngine(ScriptLimits.Default with { MaxSteps = 100_000 });

@@ -9,7 +9,7 @@ internal sealed class ExpressionGenerator(int seed)
     private static readonly string[] Unary = ["-", "+", "~", "not "];
     private static readonly string[] Calls = ["abs", "len", "str", "repr", "bool", "int", "float", "round", "sorted", "list", "tuple", "min", "max", "sum", "divmod", "hex", "chr", "ord", "any"];
     private static readonly string[] Methods = ["upper()", "lower()", "strip()", "split()", "split(',')", "count('a')", "find('b')", "replace('a', 'xy')", "zfill(6)", "title()", "center(7, '*')", "startswith('a')", "join(['p', 'q'])", "index(1)", "count(1)", "format(1, 2)", "partition(',')", "rsplit(None, 1)", "isdigit()", "lstrip('a')"];
-    private static readonly string[] Formats = ["'%s'", "'%r'", "'%d'", "'%5.2f'", "'%x'", "'%-4s|'", "'%e'", "'%g'", "'%+d'", "'{}'", "'{:>6}'", "'{:.3f}'", "'{!r}'", "'{:,}'", "'{:08.3f}'", "'{:x}'", "'{:e}'", "'{:%}'", "'{:g}'", "'{:^5}'"];
+    private static readonly string[] Formats = ["'%s'", "'%r'", "'%d'", "'%5.2f'", "'%x'", "'%-4s|'", "'%e'", "'%g'", "'%+d'", "'{}'", "'{:>6}'", "'{:.3f}'", "'{!r}'", "'{:,}'", "'{:08.3f}'", "'{:x}'", "'{:e}'", "'{:%}'", "'{:g}'", "'{:^5}'", "'{:.2e}'", "'%.3g'", "'{:+.1%}'", "'{:_x}'", "'%#o'", "'{:>+10.4g}'", "'%.0f'", "'{:.1f}'", "'%10.4e'", "'{:#b}'"];
 
     private readonly Random _rng = new(seed);
 
