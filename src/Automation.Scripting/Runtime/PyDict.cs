@@ -290,6 +290,14 @@ internal sealed class PyDict : PyObject
         ? new PyBoundMethod(this, name)
         : base.GetAttr(run, name);
 
+    public override void CheckMethod(Run run, string name)
+    {
+        if (!Methods.Contains(name))
+        {
+            base.GetAttr(run, name);
+        }
+    }
+
     public override object? CallMethod(Run run, string name, object?[] a, KwArgs? kw)
     {
         switch (name)

@@ -169,6 +169,14 @@ internal sealed class PyList : PyObject
         ? new PyBoundMethod(this, name)
         : base.GetAttr(run, name);
 
+    public override void CheckMethod(Run run, string name)
+    {
+        if (!Methods.Contains(name))
+        {
+            base.GetAttr(run, name);
+        }
+    }
+
     private static readonly HashSet<string> Methods =
         ["append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "copy", "clear"];
 

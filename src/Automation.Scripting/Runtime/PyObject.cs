@@ -35,6 +35,10 @@ internal abstract class PyObject
     public virtual object? CallMethod(Run run, string name, object?[] args, KwArgs? kw) =>
         Ops.Call(run, GetAttr(run, name), args, kw);
 
+    /// <summary>Raises AttributeError when <paramref name="name"/> cannot be looked up, before a call evaluates
+    /// its arguments (Python resolves <c>obj.method</c> first). Containers answer from their method tables.</summary>
+    public virtual void CheckMethod(Run run, string name) => GetAttr(run, name);
+
     public virtual object? GetItem(Run run, object? key) =>
         throw PyException.TypeError($"'{TypeName}' object is not subscriptable");
 

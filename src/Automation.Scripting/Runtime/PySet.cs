@@ -171,6 +171,14 @@ internal sealed class PySet : PyObject
         ? new PyBoundMethod(this, name)
         : base.GetAttr(run, name);
 
+    public override void CheckMethod(Run run, string name)
+    {
+        if (!Methods.Contains(name))
+        {
+            base.GetAttr(run, name);
+        }
+    }
+
     private void Mutable(string name)
     {
         if (Frozen)

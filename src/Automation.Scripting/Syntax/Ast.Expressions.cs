@@ -557,13 +557,28 @@ internal sealed class CallExpr(Expr func, Expr[] args, Keyword[] keywords) : Exp
         if (Func is Attribute attr)
         {
             var self = attr.Obj.Eval(f);
-            var (a, kw) = EvalArgs(f);
             if (self is string s)
             {
-                // the method name was resolved when the program was compiled
-                return StrMethods.Call(run, s, _strMethod, attr.Attr, a, kw);
+                // the method name was resolved when the program was compiled; unknown names fail before the arguments run
+                if (_strMethod == StrMethod.Unknown)
+                {
+                    throw PyException.AttributeError($"'str' object has no attribute '{attr.Attr}'");
+                }
+
+                var (sa, skw) = EvalArgs(f);
+                return StrMethods.Call(run, s, _strMethod, attr.Attr, sa, skw);
             }
 
+            if (self is PyObject po)
+            {
+                po.CheckMethod(run, attr.Attr);
+            }
+            else
+            {
+                Ops.GetAttr(run, self, attr.Attr);
+            }
+
+            var (a, kw) = EvalArgs(f);
             return Ops.CallMethod(run, self, attr.Attr, a, kw);
         }
 

@@ -186,8 +186,21 @@ internal sealed class AugAssignStmt(Expr target, BinOp op, Expr value) : Stmt
             return d;
         }
 
-        return Ops.Binary(run, Op, cur, v);
+        try
+        {
+            return Ops.Binary(run, Op, cur, v);
+        }
+        catch (PyException e) when (e.Value.Type == PyExceptionType.TypeError && e.Value.Args is [string message]
+            && message.StartsWith(UnsupportedPrefix(Op), StringComparison.Ordinal))
+        {
+            // CPython names the in-place operator: "unsupported operand type(s) for +=: ..."
+            var symbol = Ops.BinOpSymbols[(int)Op];
+            throw PyException.TypeError("unsupported operand type(s) for " + symbol + "=:" + message[UnsupportedPrefix(Op).Length..]);
+        }
     }
+
+    private static string UnsupportedPrefix(BinOp op) =>
+        "unsupported operand type(s) for " + (op == BinOp.Pow ? "** or pow()" : Ops.BinOpSymbols[(int)op]) + ":";
 
     public override IEnumerable<Node> Children() => [Target, Value];
 }
