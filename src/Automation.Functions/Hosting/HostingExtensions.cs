@@ -84,7 +84,8 @@ public static class HostingExtensions
             sp.GetRequiredService<ILogger<StorageStartup>>()));
         if (mode == HostingMode.Standalone)
         {
-            services.AddHostedService<StandaloneRuntime>();
+            services.AddSingleton<StandaloneRuntime>();
+            services.AddHostedService(sp => sp.GetRequiredService<StandaloneRuntime>());
         }
 
         return resources;

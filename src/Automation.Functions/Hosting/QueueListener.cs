@@ -19,10 +19,18 @@ public sealed class QueueListener(
     HostSettings settings,
     ILogger logger)
 {
-    /// <summary>The host leases a message for 10 minutes and renews the lease while the function runs.</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a received message stays ours; renewed at half-time while the handler runs. The host uses 10 minutes;
+    /// one minute renewed is as safe and brings a message back sooner if this process dies.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(1);
 
     public static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+
+    private int _inFlight;
+
+    /// <summary>Messages received and not yet settled (running, or being deleted/released).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -39,11 +47,9 @@ public sealed class QueueListener(
             IReadOnlyList<QueueMessage> batch;
             try
             {
-                batch = await queue.ReceiveMessagesAsync(settings.BatchSize, LeaseDuration, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
+                // Not cancelled mid-call: a receive the service completed but we abandoned would leave its messages
+                // invisible for the whole lease. What arrives during shutdown is handed back below.
+                batch = await queue.ReceiveMessagesAsync(settings.BatchSize, LeaseDuration, CancellationToken.None);
             }
             catch (RequestFailedException e) when (e.ErrorCode == "QueueNotFound")
             {
@@ -54,6 +60,16 @@ public sealed class QueueListener(
             {
                 logger.LogWarning(e, "Polling queue {Queue} failed; retrying in {Delay}", queue.Name, delay);
                 batch = [];
+            }
+
+            if (stoppingToken.IsCancellationRequested)
+            {
+                foreach (var message in batch)
+                {
+                    await ReleaseQuietlyAsync(message);
+                }
+
+                break;
             }
 
             if (batch.Count == 0)
@@ -72,13 +88,38 @@ public sealed class QueueListener(
             }
 
             delay = MinPollingInterval;
+            Interlocked.Add(ref _inFlight, batch.Count);
             foreach (var message in batch)
             {
-                active.Add(ProcessAsync(message, stoppingToken));
+                active.Add(ProcessCountedAsync(message, stoppingToken));
             }
         }
 
         await Task.WhenAll(active);
+    }
+
+    private async Task ReleaseQuietlyAsync(QueueMessage message)
+    {
+        try
+        {
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, TimeSpan.Zero, cancellationToken: CancellationToken.None);
+        }
+        catch (Exception e) when (StorageFailure.IsStorageFailure(e))
+        {
+            // It comes back when its lease runs out.
+        }
+    }
+
+    private async Task ProcessCountedAsync(QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ProcessAsync(message, stoppingToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 
     /// <summary>Runs the handler on one leased message and settles the message; never throws.</summary>

@@ -18,6 +18,19 @@ public sealed class StandaloneRuntime(
     ILoggerFactory loggers) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<StandaloneRuntime>();
+    private readonly List<QueueListener> _listeners = [];
+
+    /// <summary>Queue messages being handled right now, across all queue functions.</summary>
+    public int InFlight
+    {
+        get
+        {
+            lock (_listeners)
+            {
+                return _listeners.Sum(l => l.InFlight);
+            }
+        }
+    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,6 +47,11 @@ public sealed class StandaloneRuntime(
                         handler.RunAsync,
                         settings,
                         loggers.CreateLogger("Function." + function.Name));
+                    lock (_listeners)
+                    {
+                        _listeners.Add(listener);
+                    }
+
                     loops.Add(Task.Run(() => listener.RunAsync(stoppingToken), CancellationToken.None));
                     break;
                 case TriggerKind.Timer:
