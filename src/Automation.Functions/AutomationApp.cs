@@ -16,7 +16,7 @@ public static class AutomationApp
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var storage = builder.AddAutomationHosting();
-        builder.Services.AddAutomationApi();
+        builder.Services.AddAutomationApi(builder.Configuration);
         builder.Services.AddAutomationRecords(storage);
         configure?.Invoke(builder);
 
@@ -30,6 +30,7 @@ public static class AutomationApp
         api.MapHealthEndpoints();
         api.MapRecordsApi();
         api.MapModelsApi();
+        api.MapRulesApi();
         return app;
     }
 }

@@ -220,6 +220,30 @@ public sealed class RecordsApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_WithAnOdooTextDomain_ReturnsOnlyMatchingRecords()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        await SendAsync(HttpMethod.Post, "/api/records/res.partner", $$"""{"name":"Deco {{marker}}","email":"deco-{{marker}}@example.com"}""");
+        await SendAsync(HttpMethod.Post, "/api/records/res.partner", $$"""{"name":"Other {{marker}}","email":"other-{{marker}}@example.com"}""");
+
+        var (status, body, _) = await SendAsync(HttpMethod.Get,
+            $"/api/records/res.partner?domain={Uri.EscapeDataString($"[('email','ilike','deco-{marker}')]")}&fields=name,email");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var only = Assert.Single(body!["records"]!.AsArray());
+        Assert.Equal($"Deco {marker}", only!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task List_WithABadDomain_Is400KeyedDomain()
+    {
+        var (status, body, _) = await SendAsync(HttpMethod.Get, $"/api/records/res.partner?domain={Uri.EscapeDataString("[('no_such_field','=',1)]")}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("no_such_field", body!["errors"]!["domain"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutKey_Is401_WithUnknownKey_Is401()
     {
         using var anonymous = new HttpClient { BaseAddress = new Uri(_app.BaseUrl) };

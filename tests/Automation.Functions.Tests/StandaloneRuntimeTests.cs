@@ -10,8 +10,8 @@ public sealed class StandaloneRuntimeTests(AzuriteFixture azurite)
     public async Task QueueMessage_ReachesItsHandler_AndIsDeleted()
     {
         var queueName = azurite.UniqueQueueName("events");
-        using var root = new TestAppRoot().QueueFunction("RecordEvents", queueName);
-        var handler = new RecordingQueueFunction("RecordEvents");
+        using var root = new TestAppRoot().QueueFunction("TestEvents", queueName);
+        var handler = new RecordingQueueFunction("TestEvents");
         await using var app = await TestApp.StartAsync(azurite, root, functionsMode: false, [handler]);
         var queue = azurite.Queues.GetQueueClient(queueName);
 

@@ -55,6 +55,12 @@ public sealed record ChangeEvent
 /// <summary>Who and in which chain a change is made.</summary>
 public sealed record ChangeContext(Actor Actor, CausalChain Chain)
 {
+    /// <summary>
+    /// Told of every change committed in this context (after the commit). The rule engine uses it to handle the changes
+    /// an action makes right after the action, depth first, as Odoo does with nested writes (spec §2.8).
+    /// </summary>
+    public Action<ChangeEvent>? OnCommitted { get; init; }
+
     /// <summary>An edit from outside (API, webhook): the administrator, a new chain.</summary>
     public static ChangeContext External(long uid = 1) => new(new Actor(uid), CausalChain.Start());
 }

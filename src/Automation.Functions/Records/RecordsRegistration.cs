@@ -1,7 +1,10 @@
 using Automation.Core.Models;
 using Automation.Core.Records;
+using Automation.Core.Rules;
 using Automation.Functions.Api;
 using Automation.Functions.Hosting;
+using Automation.Functions.Rules;
+using Automation.Scripting;
 using Automation.Storage.Queues;
 using Automation.Storage.Records;
 using Automation.Storage.Tables;
@@ -14,7 +17,8 @@ public static class RecordsRegistration
     public static IServiceCollection AddAutomationRecords(this IServiceCollection services, StorageResources resources)
     {
         ArgumentNullException.ThrowIfNull(resources);
-        resources.Tables.UnionWith([RecordEntities.TableName, IdAllocator.TableName, TableModelRegistry.TableName]);
+        resources.Tables.UnionWith([RecordEntities.TableName, IdAllocator.TableName, TableModelRegistry.TableName, TableRuleStore.TableName,
+            TableRunLog.TableName]);
         resources.Queues.Add(PendingEvents.QueueName);
 
         services.AddSingleton(sp => new IdAllocator(Table(sp, IdAllocator.TableName), sp.GetRequiredService<TimeProvider>()));
@@ -27,14 +31,33 @@ public static class RecordsRegistration
         services.AddSingleton(sp => new GroupCommit(Table(sp, RecordEntities.TableName)));
         services.AddSingleton<IRecordStore>(sp => ActivatorUtilities.CreateInstance<TableRecordStore>(sp, Table(sp, RecordEntities.TableName)));
         services.AddSingleton<RecordService>();
+
+        // The rule engine and the queue function that feeds it change events.
+        services.AddSingleton<IRuleStore>(sp => new TableRuleStore(Table(sp, TableRuleStore.TableName), sp.GetRequiredService<IdAllocator>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRunLog>(sp => new TableRunLog(Table(sp, TableRunLog.TableName)));
+        services.AddSingleton(sp => new RuleEngineOptions
+        {
+            MaxChainDepth = sp.GetRequiredService<IConfiguration>().GetValue("Automation:MaxChainDepth", 16),
+        });
+        services.AddSingleton(ScriptEngine.Shared);
+        services.AddSingleton<ActionRunner>();
+        services.AddSingleton<RuleEngine>();
+        services.AddSingleton<IQueueFunction, RecordEvents>();
         services.AddSingleton<ITimerFunction, Sweeper>();
         services.AddSingleton<IStartupTask, StarterData>();
         return services;
     }
 
     /// <summary>API keys (the bootstrap key for now) and problem details for the engine's errors.</summary>
-    public static IServiceCollection AddAutomationApi(this IServiceCollection services)
+    public static IServiceCollection AddAutomationApi(this IServiceCollection services, IConfiguration configuration)
     {
+        if (configuration[BootstrapKeyValidator.Setting] is { Length: > 0 and < BootstrapKeyValidator.MinimumLength })
+        {
+            throw new StartupException(
+                $"'{BootstrapKeyValidator.Setting}' is shorter than {BootstrapKeyValidator.MinimumLength} characters; it grants admin rights, so use a long random value.");
+        }
+
         services.AddSingleton<IApiKeyValidator, BootstrapKeyValidator>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();

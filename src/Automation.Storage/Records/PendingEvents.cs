@@ -154,13 +154,13 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
     /// The events of a <c>record-events</c> message: inline ones, and claim-checked ones read from their entities
     /// (skipped when already completed).
     /// </summary>
-    public async Task<IReadOnlyList<ChangeEvent>> ResolveAsync(string message, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ResolvedEvent>> ResolveAsync(string message, CancellationToken cancellationToken)
     {
         var node = JsonNode.Parse(message) ?? throw new JsonException("The record-events message is empty.");
-        var result = new List<ChangeEvent>();
+        var result = new List<ResolvedEvent>();
         foreach (var item in node["events"]?.AsArray() ?? [])
         {
-            result.Add(item.Deserialize<ChangeEvent>(EventJson.Options) ?? throw new JsonException("A change event was null."));
+            result.Add(new ResolvedEvent(item.Deserialize<ChangeEvent>(EventJson.Options) ?? throw new JsonException("A change event was null."), false));
         }
 
         foreach (var reference in node["refs"]?.AsArray() ?? [])
@@ -169,7 +169,7 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
             var id = reference["id"]?.GetValue<string>() ?? throw new JsonException("A record-events reference has no id.");
             if (await records.GetEntityIfExistsAsync(model, RowKey(id), cancellationToken) is { } entity)
             {
-                result.Add(FromEntity(entity));
+                result.Add(new ResolvedEvent(FromEntity(entity), true));
             }
         }
 
@@ -193,3 +193,6 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
             }.ToJsonString();
     }
 }
+
+/// <summary>An event of a <c>record-events</c> message; a claim-checked one must be completed once handled.</summary>
+public sealed record ResolvedEvent(ChangeEvent Change, bool ClaimChecked);

@@ -78,7 +78,7 @@ public sealed class TableRecordStore(
             new TableTransactionAction(TableTransactionActionType.Add, RecordEntities.ToEntity(model, recordId, complete, now, now)),
             new TableTransactionAction(TableTransactionActionType.Add, events.ToEntity(change)),
         ], cancellationToken);
-        await PublishAsync(change);
+        await PublishAsync(change, context);
         return record with { ETag = etags[0].ToString() };
     }
 
@@ -110,7 +110,7 @@ public sealed class TableRecordStore(
                         RecordEntities.ToEntity(model, id, merged, before.CreateDate, now), entity.ETag),
                     new TableTransactionAction(TableTransactionActionType.Add, events.ToEntity(change)),
                 ], cancellationToken);
-                await PublishAsync(change);
+                await PublishAsync(change, context);
                 return after with { ETag = etags[0].ToString() };
             }
             catch (RecordConflictException) when (ifMatch is null && attempt < MaxAttempts)
@@ -137,7 +137,7 @@ public sealed class TableRecordStore(
                     new TableTransactionAction(TableTransactionActionType.Delete, entity, entity.ETag),
                     new TableTransactionAction(TableTransactionActionType.Add, events.ToEntity(change)),
                 ], cancellationToken);
-                await PublishAsync(change);
+                await PublishAsync(change, context);
                 return;
             }
             catch (RecordConflictException) when (ifMatch is null && attempt < MaxAttempts)
@@ -198,8 +198,9 @@ public sealed class TableRecordStore(
         }
     }
 
-    private async Task PublishAsync(ChangeEvent change)
+    private async Task PublishAsync(ChangeEvent change, ChangeContext context)
     {
+        context.OnCommitted?.Invoke(change);
         try
         {
             await publisher.PublishAsync(change);

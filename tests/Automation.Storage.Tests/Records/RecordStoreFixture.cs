@@ -87,7 +87,7 @@ public sealed class RecordStoreHarness
             foreach (var message in batch)
             {
                 LastDrainMessages++;
-                all.AddRange(await Events.ResolveAsync(message.Text!, CancellationToken.None));
+                all.AddRange((await Events.ResolveAsync(message.Text!, CancellationToken.None)).Select(r => r.Change));
 
                 await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }

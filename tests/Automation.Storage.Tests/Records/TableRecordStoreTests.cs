@@ -218,10 +218,11 @@ public sealed class TableRecordStoreTests(AzuriteFixture azurite)
         var created = await h.Service.CreateAsync(model, new JsonObject { ["name"] = "big", ["notes"] = big }, Ctx, None);
         await h.Publisher.FlushAsync();
         var message = Assert.Single(await h.Queue.ReceiveMessagesAsync(1));
-        var change = Assert.Single(await h.Events.ResolveAsync(message.Text!, None));
+        var (change, claimChecked) = Assert.Single(await h.Events.ResolveAsync(message.Text!, None));
         var pendingUntilCompleted = await CountPendingAsync(h, model.Name);
         await h.Events.CompleteAsync(change, None);
 
+        Assert.True(claimChecked);
         Assert.Contains("\"refs\"", message.Text, StringComparison.Ordinal);
         Assert.Equal(big, change.After!["notes"]!.GetValue<string>());
         Assert.Equal(1, pendingUntilCompleted);

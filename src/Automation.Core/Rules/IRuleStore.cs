@@ -1,0 +1,17 @@
+namespace Automation.Core.Rules;
+
+/// <summary>Where rules live. <see cref="ActiveForModelAsync"/> is on every event's path and is served from a cache.</summary>
+public interface IRuleStore
+{
+    Task<AutomationRule?> GetAsync(long id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AutomationRule>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Active rules of <paramref name="model"/> in id order, as of the latest change on any instance.</summary>
+    Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, CancellationToken cancellationToken);
+
+    /// <summary>Creates (id 0: a new id is assigned) or replaces a rule; returns it as stored.</summary>
+    Task<AutomationRule> SaveAsync(AutomationRule rule, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(long id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Automation.Core.Domains;
+using Automation.Core.Events;
+using Automation.Core.Models;
+using Automation.Core.Records;
+using Automation.Scripting;
+
+namespace Automation.Core.Rules;
+
+/// <summary>Limits of the engine (settings).</summary>
+public sealed record RuleEngineOptions
+{
+    /// <summary>A causal chain deeper than this stops (ARCHITECTURE §3 "Recursion"); Odoo has no limit but its record guard.</summary>
+    public int MaxChainDepth { get; init; } = 16;
+
+    /// <summary>How long a processor holds a run it claimed before another may take it over (it crashed, say).</summary>
+    public TimeSpan RunLease { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// Evaluates the active rules of a changed record's model on its change event (spec §2 adapted to asynchronous
+/// execution, ARCHITECTURE D9) and runs their actions:
+/// rules in id order; a rule never runs twice on a record within one causal chain (Odoo's <c>__action_done</c>);
+/// trigger fields must really have changed (writes only); the before-update domain is checked on the before-image
+/// (never on create); the apply-on domain on the record as it is when the rule's turn comes (after earlier rules'
+/// actions, as Odoo evaluates it "now"). Each (rule, event) has a run record, so a redelivered event resumes after the
+/// actions it already completed. Configuration and data errors fail the run and are not retried; anything else
+/// (storage) propagates so the queue retries the event.
+/// </summary>
+public sealed class RuleEngine(
+    IRuleStore rules,
+    IModelRegistry models,
+    RecordService records,
+    ActionRunner actions,
+    IRunLog runs,
+    TimeProvider time,
+    RuleEngineOptions options)
+{
+    /// <summary>The run-log partition that marks events handled to the end (no rule has id 0).</summary>
+    private const long HandledMarker = 0;
+
+    public async Task<IReadOnlyList<RuleRun>> HandleAsync(ChangeEvent change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var model = await models.FindAsync(change.Model, cancellationToken);
+        if (model is null)
+        {
+            return [];
+        }
+
+        var triggers = change.Kind switch
+        {
+            ChangeKind.Create => Triggers.Create,
+            ChangeKind.Write => Triggers.Write,
+            _ => new HashSet<string>(StringComparer.Ordinal) { Triggers.OnUnlink },
+        };
+        var candidates = (await rules.ActiveForModelAsync(change.Model, cancellationToken)).Where(r => triggers.Contains(r.Trigger)).ToList();
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        // Handled already (inline, right after the action that caused it, or by an earlier delivery): nothing to do.
+        var marker = RuleRun.KeyFor(change.Id, change.At);
+        if (await runs.FindAsync(HandledMarker, marker, cancellationToken) is not null)
+        {
+            return [];
+        }
+
+        var source = new RecordStoreDomainSource(records.Store);
+        var current = change.Kind == ChangeKind.Unlink ? change.Before : change.After;
+        var completed = new List<RuleRun>();
+        foreach (var rule in candidates)
+        {
+            if (change.Chain.Done.Any(d => d.RuleId == Key(rule) && d.Model == change.Model && d.RecordId == change.RecordId))
+            {
+                continue; // this rule already ran on this record in this chain
+            }
+
+            if (change.Kind == ChangeKind.Write && rule.TriggerFieldIds.Count > 0 && !rule.TriggerFieldIds.Any(change.Changed.Contains))
+            {
+                continue;
+            }
+
+            if (change.Kind == ChangeKind.Write && !await MatchesAsync(rule.FilterPreDomain, model, change.Before, change.Actor.Uid, source, cancellationToken))
+            {
+                continue;
+            }
+
+            if (current is null || !await MatchesAsync(rule.FilterDomain, model, current, change.Actor.Uid, source, cancellationToken))
+            {
+                continue;
+            }
+
+            var run = await RunRuleAsync(rule, model, change, cancellationToken);
+            completed.Add(run);
+            if (run.ActionsDone > 0 && change.Kind != ChangeKind.Unlink &&
+                await records.Store.FindAsync(model, change.RecordId, cancellationToken) is { } now)
+            {
+                current = RecordJson.ToJson(model, now); // later rules see what earlier rules' actions did
+            }
+        }
+
+        await runs.SaveAsync(new RuleRun
+        {
+            RuleId = HandledMarker,
+            Key = marker,
+            SourceId = change.Id,
+            Model = change.Model,
+            RecordIds = [change.RecordId],
+            Status = RuleRun.Done,
+            ChainId = change.Chain.Id,
+            StartedAt = change.At,
+            FinishedAt = time.GetUtcNow().UtcDateTime,
+        }, cancellationToken);
+        return completed;
+    }
+
+    private async Task<RuleRun> RunRuleAsync(AutomationRule rule, ModelDefinition model, ChangeEvent change, CancellationToken cancellationToken)
+    {
+        var key = RuleRun.KeyFor(change.Id, change.At);
+        var run = await runs.ClaimAsync(new RuleRun
+        {
+            RuleId = rule.Id,
+            Key = key,
+            SourceId = change.Id,
+            Model = change.Model,
+            RecordIds = [change.RecordId],
+            ChainId = change.Chain.Id,
+            StartedAt = time.GetUtcNow().UtcDateTime,
+        }, options.RunLease, cancellationToken);
+        if (run.Status != RuleRun.Running)
+        {
+            return run; // finished by an earlier delivery or inline: nothing to repeat
+        }
+
+        if (change.Chain.Depth >= options.MaxChainDepth)
+        {
+            run = run with
+            {
+                Status = RuleRun.Failed,
+                Error = $"Stopped: the chain of rule runs is {change.Chain.Depth} deep (limit {options.MaxChainDepth}); rules are probably " +
+                        "triggering each other in a cycle.",
+                FinishedAt = time.GetUtcNow().UtcDateTime,
+            };
+            await runs.SaveAsync(run, cancellationToken);
+            return run;
+        }
+
+        // Everything the actions change carries this chain, one level deeper, with this (rule, record) marked done.
+        var chain = change.Chain with
+        {
+            Depth = change.Chain.Depth + 1,
+            Done = [.. change.Chain.Done, new RuleRecord(Key(rule), change.Model, change.RecordId)],
+        };
+        // Changes the actions commit are handled right after each action, depth first, before the next rule is considered:
+        // Odoo's nested writes (spec §2.8, §2.9). Their queued copies then find them handled.
+        var nested = new List<ChangeEvent>();
+        var context = new ActionContext(new ChangeContext(change.Actor, chain) { OnCommitted = e => { lock (nested) { nested.Add(e); } } })
+        {
+            Tombstones = change.Kind == ChangeKind.Unlink && change.Before is { } before
+                ? new Dictionary<(string, long), JsonObject> { [(change.Model, change.RecordId)] = before }
+                : null,
+        };
+        var outcomes = run.Outcomes.ToList();
+        for (var i = run.ActionsDone; i < rule.Actions.Count; i++)
+        {
+            var action = rule.Actions[i];
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                await actions.RunAsync(action, model, change.RecordId, context, cancellationToken);
+            }
+            catch (Exception e) when (!IsPermanent(e))
+            {
+                // Transient (storage): give the claim back so the retried delivery resumes after the completed actions.
+                await ReleaseAsync(run with { Outcomes = outcomes }, cancellationToken);
+                throw;
+            }
+            catch (Exception e) when (IsPermanent(e))
+            {
+                outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Failed, e.Message, clock.Elapsed.TotalMilliseconds));
+                run = run with { Status = RuleRun.Failed, Error = $"{action.Name}: {e.Message}", Outcomes = outcomes, FinishedAt = time.GetUtcNow().UtcDateTime };
+                await runs.SaveAsync(run, cancellationToken);
+                return run;
+            }
+
+            outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Done, null, clock.Elapsed.TotalMilliseconds));
+            ChangeEvent[] caused;
+            lock (nested)
+            {
+                caused = [.. nested];
+                nested.Clear();
+            }
+
+            foreach (var next in caused)
+            {
+                try
+                {
+                    await HandleAsync(next, cancellationToken);
+                }
+                catch (RunBusyException)
+                {
+                    // Its queued copy is being handled right now by another processor: that one finishes it.
+                }
+            }
+
+            var finished = i == rule.Actions.Count - 1;
+            run = run with
+            {
+                ActionsDone = i + 1,
+                Outcomes = outcomes,
+                Status = finished ? RuleRun.Done : RuleRun.Running,
+                FinishedAt = finished ? time.GetUtcNow().UtcDateTime : null,
+            };
+            await runs.SaveAsync(run, cancellationToken);
+        }
+
+        if (rule.Actions.Count == 0)
+        {
+            run = run with { Status = RuleRun.Done, FinishedAt = time.GetUtcNow().UtcDateTime };
+            await runs.SaveAsync(run, cancellationToken);
+        }
+
+        return run;
+    }
+
+    private async Task ReleaseAsync(RuleRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runs.SaveAsync(run with { LeaseUntil = time.GetUtcNow().UtcDateTime }, cancellationToken);
+        }
+        catch (Exception e) when (!IsPermanent(e))
+        {
+            // Could not release: the lease runs out on its own and a later delivery takes over then.
+        }
+    }
+
+    /// <summary>Errors that retrying cannot fix: bad configuration, bad data, a user error raised by code.</summary>
+    public static bool IsPermanent(Exception exception) => exception is ActionFailedException or ScriptRuntimeException or ScriptSyntaxException
+        or RecordValidationException or RecordNotFoundException or UnknownModelException or DomainException;
+
+    private async Task<bool> MatchesAsync(string? domain, ModelDefinition model, JsonObject? image, long uid, IDomainRecordSource source,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(domain))
+        {
+            return true;
+        }
+
+        if (image is null)
+        {
+            return false;
+        }
+
+        // Odoo text domains are evaluated each time: they may read uid, time.strftime(…), relative dates.
+        var compiled = await DomainCompiler.CompileAsync(model, Domain.Parse(domain, new DomainParseOptions { Uid = uid }), models, cancellationToken, time);
+        return await compiled.MatchesAsync(RecordImages.FromJson(model, image), source, cancellationToken);
+    }
+
+    private static string Key(AutomationRule rule) => rule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Models;
+using Automation.Core.Records;
+using Automation.Core.Rules;
+
+namespace Automation.Functions.Api;
+
+/// <summary>API.md "Rules": <c>/api/admin/rules[/{id}]</c>, actions inline, Odoo's field names.</summary>
+public static class RulesApi
+{
+    public static RouteGroupBuilder MapRulesApi(this RouteGroupBuilder api)
+    {
+        var rules = api.MapGroup("/admin/rules").WithTags("Rules");
+        rules.MapGet("", ListAsync).RequireScope(Scopes.RulesRead);
+        rules.MapPost("", CreateAsync).RequireScope(Scopes.RulesWrite);
+        rules.MapGet("/{id:long}", GetAsync).RequireScope(Scopes.RulesRead);
+        rules.MapPut("/{id:long}", ReplaceAsync).RequireScope(Scopes.RulesWrite);
+        rules.MapPatch("/{id:long}", PatchAsync).RequireScope(Scopes.RulesWrite);
+        rules.MapDelete("/{id:long}", DeleteAsync).RequireScope(Scopes.RulesWrite);
+        rules.MapGet("/{id:long}/runs", RunsAsync).RequireScope(Scopes.RulesRead);
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(IRuleStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new JsonArray((await store.ListAsync(cancellationToken)).OrderBy(r => r.Id).Select(r => (JsonNode)RuleJson.ToJson(r)).ToArray()));
+
+    private static async Task<IResult> GetAsync(long id, IRuleStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } rule
+            ? TypedResults.Ok(RuleJson.ToJson(rule))
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no rule {id}.");
+
+    private static async Task<IResult> CreateAsync(HttpContext http, IRuleStore store, IModelRegistry models, CancellationToken cancellationToken)
+    {
+        var body = await RecordsApi.ReadObjectAsync(http.Request, cancellationToken);
+        var (rule, problem) = await ValidateAsync(body, 0, http, models, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var saved = await store.SaveAsync(rule!, cancellationToken);
+        return TypedResults.Created($"/api/admin/rules/{saved.Id}", RuleJson.ToJson(saved));
+    }
+
+    private static async Task<IResult> ReplaceAsync(long id, HttpContext http, IRuleStore store, IModelRegistry models, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(id, cancellationToken) is not { } existing)
+        {
+            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no rule {id}.");
+        }
+
+        var body = await RecordsApi.ReadObjectAsync(http.Request, cancellationToken);
+        return await SaveAsync(existing, body, http, store, models, cancellationToken);
+    }
+
+    private static async Task<IResult> PatchAsync(long id, HttpContext http, IRuleStore store, IModelRegistry models, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(id, cancellationToken) is not { } existing)
+        {
+            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no rule {id}.");
+        }
+
+        var merged = RuleJson.ToJson(existing, includeSecrets: true);
+        foreach (var (key, value) in await RecordsApi.ReadObjectAsync(http.Request, cancellationToken))
+        {
+            merged[key] = value?.DeepClone();
+        }
+
+        // A changed trigger recomputes watched fields and auto-domains (spec §1.3) unless the patch sets them.
+        merged.Remove("id");
+        merged.Remove("last_run");
+        return await SaveAsync(existing, merged, http, store, models, cancellationToken);
+    }
+
+    private static async Task<IResult> SaveAsync(AutomationRule existing, JsonObject body, HttpContext http, IRuleStore store, IModelRegistry models,
+        CancellationToken cancellationToken)
+    {
+        var (rule, problem) = await ValidateAsync(body, existing.Id, http, models, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var saved = await store.SaveAsync(rule! with { LastRun = existing.LastRun }, cancellationToken);
+        return TypedResults.Ok(RuleJson.ToJson(saved));
+    }
+
+    private static async Task<IResult> DeleteAsync(long id, IRuleStore store, CancellationToken cancellationToken) =>
+        await store.DeleteAsync(id, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no rule {id}.");
+
+    private static async Task<IResult> RunsAsync(long id, IRunLog runs, int? limit, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await runs.ListAsync(id, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken));
+
+    /// <summary>Parses, applies Odoo's recomputations (spec §1.3) and validates (spec §1.4). Writing code needs <c>code:write</c>.</summary>
+    private static async Task<(AutomationRule? Rule, IResult? Problem)> ValidateAsync(JsonObject body, long id, HttpContext http, IModelRegistry models,
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var parsed = RuleJson.Parse(body, errors, id);
+        if (parsed is null)
+        {
+            return (null, TypedResults.ValidationProblem(errors.ToDictionary(), title: "The rule is not valid."));
+        }
+
+        var writesCode = parsed.Actions.Any(a => a.State == "code" || a.Text("evaluation_type") == "equation") || !string.IsNullOrWhiteSpace(parsed.RecordGetter);
+        if (writesCode && !http.Caller().Has(Scopes.CodeWrite))
+        {
+            return (null, TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: $"Saving Python code needs the '{Scopes.CodeWrite}' scope."));
+        }
+
+        var all = (await models.ListAsync(cancellationToken)).ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var model = all.GetValueOrDefault(parsed.Model);
+        var rule = model is null ? parsed : RuleDefaults.Apply(parsed, model);
+        errors = RuleValidator.Validate(rule, model, name => all.GetValueOrDefault(name));
+        return errors.IsEmpty ? (rule, null) : (null, TypedResults.ValidationProblem(errors.ToDictionary(), title: "The rule is not valid."));
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using Automation.Core.Rules;
+using Automation.Storage.Tables;
+
+namespace Automation.Storage.Records;
+
+/// <summary>
+/// Rules in the <c>rules</c> table as their JSON (secrets included). Every change bumps a version entity; the cache of
+/// active rules per model is kept while that version is unchanged, and the version is read again at most every
+/// <see cref="VersionCheckInterval"/> (zero: on every lookup), so a rule change reaches the next event on every instance.
+/// </summary>
+public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvider time) : IRuleStore, IDisposable
+{
+    public const string TableName = "rules";
+    private const string Partition = "rule";
+    private const string VersionPartition = "meta";
+    private const string VersionRow = "version";
+    private const int ChunkChars = 30_000;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Snapshot? _snapshot;
+
+    public TimeSpan VersionCheckInterval { get; init; } = TimeSpan.Zero;
+
+    public async Task<AutomationRule?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        var entity = await table.GetEntityIfExistsAsync(Partition, RowKey(id), cancellationToken);
+        return entity is null ? null : FromEntity(entity);
+    }
+
+    public async Task<IReadOnlyList<AutomationRule>> ListAsync(CancellationToken cancellationToken)
+    {
+        var rules = new List<AutomationRule>();
+        await foreach (var entity in table.QueryAsync($"PartitionKey eq '{Partition}'", cancellationToken: cancellationToken))
+        {
+            rules.Add(FromEntity(entity));
+        }
+
+        return rules;
+    }
+
+    public async Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, CancellationToken cancellationToken)
+    {
+        var snapshot = await CurrentAsync(cancellationToken);
+        return snapshot.ByModel.GetValueOrDefault(model) ?? [];
+    }
+
+    public async Task<AutomationRule> SaveAsync(AutomationRule rule, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var stored = rule.Id > 0 ? rule : rule with { Id = await ids.NextAsync("base.automation", cancellationToken) };
+        var json = RuleJson.Serialize(stored);
+        var entity = new TableEntity(Partition, RowKey(stored.Id)) { ["Chunks"] = (json.Length + ChunkChars - 1) / ChunkChars };
+        for (var i = 0; i * ChunkChars < json.Length; i++)
+        {
+            entity["Data" + i.ToString(CultureInfo.InvariantCulture)] = json.Substring(i * ChunkChars, Math.Min(ChunkChars, json.Length - i * ChunkChars));
+        }
+
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await BumpVersionAsync(cancellationToken);
+        return stored;
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        var deleted = await table.DeleteEntityAsync(Partition, RowKey(id), cancellationToken: cancellationToken);
+        await BumpVersionAsync(cancellationToken);
+        return deleted;
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static string RowKey(long id) => id.ToString("D12", CultureInfo.InvariantCulture);
+
+    private static AutomationRule FromEntity(TableEntity entity)
+    {
+        var json = new StringBuilder();
+        for (var i = 0; i < (entity.GetInt32("Chunks") ?? 0); i++)
+        {
+            json.Append(entity.GetString("Data" + i.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return RuleJson.Deserialize(json.ToString(), long.Parse(entity.RowKey, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A new random version stamp: any instance that sees it differ from its snapshot reloads.</summary>
+    private async Task BumpVersionAsync(CancellationToken cancellationToken)
+    {
+        await table.UpsertEntityAsync(new TableEntity(VersionPartition, VersionRow) { ["Stamp"] = Guid.NewGuid().ToString("N") },
+            TableUpdateMode.Replace, cancellationToken);
+        _snapshot = null;
+    }
+
+    private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is not null && time.GetUtcNow() - snapshot.CheckedAt < VersionCheckInterval)
+        {
+            return snapshot;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var stamp = (await table.GetEntityIfExistsAsync(VersionPartition, VersionRow, cancellationToken))?.GetString("Stamp") ?? "";
+            if (_snapshot is { } current && current.Stamp == stamp)
+            {
+                _snapshot = current with { CheckedAt = time.GetUtcNow() };
+                return _snapshot;
+            }
+
+            var byModel = (await ListAsync(cancellationToken))
+                .Where(r => r.Active)
+                .OrderBy(r => r.Id)
+                .GroupBy(r => r.Model, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<AutomationRule>)g.ToList(), StringComparer.Ordinal);
+            _snapshot = new Snapshot(stamp, byModel, time.GetUtcNow());
+            return _snapshot;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private sealed record Snapshot(string Stamp, IReadOnlyDictionary<string, IReadOnlyList<AutomationRule>> ByModel, DateTimeOffset CheckedAt);
+}

@@ -1,0 +1,382 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Automation.Storage.Records;
+using Automation.Testing;
+
+namespace Automation.Functions.Tests;
+
+/// <summary>
+/// Spec §10 event-trigger scenarios through the records API, the RecordEvents queue function and real Azurite. Each
+/// test defines its own "lead" model so rules never leak between tests; waits poll observable state, never sleep.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const long Demo = 2;
+    private readonly TestAppRoot _root = new();
+    private TestApp _app = null!;
+    private HttpClient _http = null!;
+    private string _lead = "";
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(azurite, _root, functionsMode: false);
+        _http = _app.Admin();
+        _lead = "x_lead" + Guid.NewGuid().ToString("N")[..10];
+        await SendAsync(HttpMethod.Put, $"/api/admin/models/{_lead}", """
+            {"fields": {
+              "name": {"type": "char"},
+              "state": {"type": "selection", "default": "draft",
+                        "selection": [["draft","Draft"],["open","Open"],["pending","Pending"],["done","Done"],["cancel","Cancelled"]]},
+              "user_id": {"type": "many2one", "relation": "res.users"},
+              "partner_id": {"type": "many2one", "relation": "res.partner"},
+              "active": {"type": "boolean", "default": true},
+              "priority": {"type": "boolean"},
+              "tag_ids": {"type": "many2many", "relation": "res.partner.category"}
+            }}
+            """, HttpStatusCode.Created);
+        foreach (var (id, name) in new[] { (1L, "Administrator"), (Demo, "Marc Demo") })
+        {
+            using var existing = await _http.GetAsync($"/api/records/res.users/{id}");
+            if (existing.StatusCode == HttpStatusCode.NotFound)
+            {
+                await SendAsync(HttpMethod.Post, "/api/records/res.users", $$"""{"name":"{{name}}","login":"u{{id}}"}""", HttpStatusCode.Created);
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.DisposeAsync();
+        _root.Dispose();
+    }
+
+    [Fact]
+    public async Task Scenario01_CreateOrEditWithoutFilters_SetsTheUserOnWriteAndOnCreate()
+    {
+        var existing = await CreateLeadAsync("""{"name":"Existing","user_id":1}""");
+        await QuietAsync();
+        await CreateRuleAsync("on_create_or_write", SetUser(Demo));
+
+        await WriteLeadAsync(existing, """{"state":"open"}""");
+        var created = await CreateLeadAsync("""{"name":"New"}""");
+
+        await UntilAsync(existing, l => l["user_id"]?.GetValue<long>() == Demo, "the existing lead's user to become demo");
+        await UntilAsync(created, l => l["user_id"]?.GetValue<long>() == Demo, "the new lead's user to become demo");
+    }
+
+    [Fact]
+    public async Task Scenario02_ApplyOnFilter_OnlyDraftLeadsGetTheUser()
+    {
+        await CreateRuleAsync("on_create_or_write", SetUser(Demo), filterDomain: "[('state','=','draft')]");
+
+        var open = await CreateLeadAsync("""{"name":"Open","state":"open"}""");
+        var draft = await CreateLeadAsync("""{"name":"Draft"}""");
+        await UntilAsync(draft, l => l["user_id"]?.GetValue<long>() == Demo, "the draft lead's user");
+        await QuietAsync();
+        var openUnchanged = (await ReadLeadAsync(open))["user_id"];
+        await WriteLeadAsync(open, """{"state":"draft"}""");
+
+        Assert.Null(openUnchanged);
+        await UntilAsync(open, l => l["user_id"]?.GetValue<long>() == Demo, "the lead written to draft to get the user");
+    }
+
+    [Fact]
+    public async Task Scenario03_BeforeAndAfterDomains_OnlyOpenToDoneRuns_AndCreateIgnoresThePreDomain()
+    {
+        await CreateRuleAsync("on_create_or_write", AppendBang(), filterDomain: "[('state','=','done')]", preDomain: "[('state','=','open')]");
+
+        var viaPending = await CreateLeadAsync("""{"name":"A","state":"open"}""");
+        await WriteLeadAsync(viaPending, """{"state":"pending"}""");
+        await QuietAsync();
+        await WriteLeadAsync(viaPending, """{"state":"done"}""");
+        var direct = await CreateLeadAsync("""{"name":"B","state":"open"}""");
+        await QuietAsync();
+        await WriteLeadAsync(direct, """{"state":"done"}""");
+        var createdDone = await CreateLeadAsync("""{"name":"C","state":"done"}""");
+
+        await UntilAsync(direct, l => l["name"]!.GetValue<string>() == "B!", "open→done to run");
+        await UntilAsync(createdDone, l => l["name"]!.GetValue<string>() == "C!", "a lead created done to run");
+        await QuietAsync();
+        Assert.Equal("A", (await ReadLeadAsync(viaPending))["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Scenario04_TriggerFieldGating_OnlyRealChangesOfTheWatchedFieldRun()
+    {
+        await CreateRuleAsync("on_write", Append("X"), triggerFields: ["state"]);
+        var lead = await CreateLeadAsync("""{"name":"X"}""");
+
+        await WriteLeadAsync(lead, """{"priority":true}""");
+        await QuietAsync();
+        await WriteLeadAsync(lead, """{"state":"open"}""");
+        await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "XX", "draft→open to append");
+        await WriteLeadAsync(lead, """{"state":"done"}""");
+        await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "XXX", "open→done to append");
+        await WriteLeadAsync(lead, """{"state":"done"}""");
+        await QuietAsync();
+
+        Assert.Equal("XXX", (await ReadLeadAsync(lead))["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Scenario06_WithoutTriggerFields_OneWriteAppendsExactlyOnce()
+    {
+        var lead = await CreateLeadAsync("""{"name":"Lead"}""");
+        await QuietAsync();
+        await CreateRuleAsync("on_write", AppendBang());
+
+        await WriteLeadAsync(lead, """{"state":"open"}""");
+        await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "Lead!", "the rule to run");
+        await QuietAsync();
+
+        Assert.Equal("Lead!", (await ReadLeadAsync(lead))["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Scenario08_FourRuleLoop_TerminatesInIdOrderWithTheLeadBackInDraft()
+    {
+        var r1 = await CreateRuleAsync("on_create_or_write", SetState("pending"), filterDomain: "[('state','=','draft')]");
+        var r2 = await CreateRuleAsync("on_create_or_write", SetState("open"), filterDomain: "[('state','=','pending')]");
+        var r3 = await CreateRuleAsync("on_create_or_write", SetState("done"), filterDomain: "[('state','=','open')]");
+        var r4 = await CreateRuleAsync("on_create_or_write", SetState("draft"), filterDomain: "[('state','=','done')]");
+
+        var lead = await CreateLeadAsync("""{"name":"Loop"}""");
+        await Eventually.MatchAsync(() => GetAsync($"/api/admin/rules/{r4}/runs"), r => r!.AsArray().Count > 0, TimeSpan.FromSeconds(30), "the fourth rule to run");
+        await QuietAsync();
+
+        Assert.Equal("draft", (await ReadLeadAsync(lead))["state"]!.GetValue<string>());
+        foreach (var rule in new[] { r1, r2, r3, r4 })
+        {
+            var runs = await GetAsync($"/api/admin/rules/{rule}/runs");
+            Assert.Single(runs!.AsArray());
+        }
+    }
+
+    [Fact]
+    public async Task Scenario15_StateSetToDone_RunsOnEachRealTransitionToDone()
+    {
+        var rule = await CreateRuleAsync("on_state_set", AppendBang(), selection: "done");
+        var definition = await GetAsync($"/api/admin/rules/{rule}");
+        var lead = await CreateLeadAsync("""{"name":"S","state":"open"}""");
+
+        await WriteLeadAsync(lead, """{"state":"done"}""");
+        await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "S!", "open→done");
+        await WriteLeadAsync(lead, """{"state":"done"}""");
+        await WriteLeadAsync(lead, """{"state":"open"}""");
+        await QuietAsync();
+        await WriteLeadAsync(lead, """{"state":"done"}""");
+        await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "S!!", "the second open→done");
+
+        Assert.Equal("[('state', '=', 'done')]", definition!["filter_domain"]!.GetValue<string>());
+        Assert.Equal(["state"], definition["trigger_field_ids"]!.AsArray().Select(f => f!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Scenario16_OnArchive_RunsWhenArchivedOnly()
+    {
+        await CreateRuleAsync("on_archive", AppendBang());
+        var lead = await CreateLeadAsync("""{"name":"A"}""");
+
+        await WriteLeadAsync(lead, """{"active":false}""");
+        await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "A!", "archive");
+        await WriteLeadAsync(lead, """{"active":true}""");
+        await QuietAsync();
+        await WriteLeadAsync(lead, """{"active":false}""");
+        await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "A!!", "the second archive");
+    }
+
+    [Fact]
+    public async Task Scenario18_OnDeletion_RunsOnceAndSeesTheRecordAsItWas()
+    {
+        await CreateRuleAsync("on_unlink", new JsonObject
+        {
+            ["name"] = "Remember",
+            ["state"] = "code",
+            ["code"] = "env['res.partner.category'].create({'name': 'deleted: ' + record.name})",
+        });
+        var lead = await CreateLeadAsync("""{"name":"Doomed lead"}""");
+
+        await SendAsync(HttpMethod.Delete, $"/api/records/{_lead}/{lead}", null, HttpStatusCode.NoContent);
+        await QuietAsync();
+
+        var tags = await GetAsync("/api/records/res.partner.category?limit=1000&fields=name");
+        Assert.Single(tags!["records"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "deleted: Doomed lead");
+    }
+
+    [Fact]
+    public async Task RuntimeError_InCode_FailsTheRunWithThePythonErrorAndLine()
+    {
+        var rule = await CreateRuleAsync("on_create", new JsonObject
+        {
+            ["name"] = "Check",
+            ["state"] = "code",
+            ["code"] = "if not record.partner_id:\n    raise ValueError(\"Missing required fields: 'name' and 'email'\")",
+        });
+
+        await CreateLeadAsync("""{"name":"No partner"}""");
+        var runs = await Eventually.MatchAsync(() => GetAsync($"/api/admin/rules/{rule}/runs"), r => r!.AsArray().Count > 0, what: "the run");
+
+        var run = runs!.AsArray()[0]!;
+        Assert.Equal("failed", run["status"]!.GetValue<string>());
+        Assert.Contains("Missing required fields: 'name' and 'email'", run["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("ValueError", run["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CyclicCreates_StopAtTheChainDepthLimit_WithAClearError()
+    {
+        var rule = await CreateRuleAsync("on_create", new JsonObject
+        {
+            ["name"] = "Spawn",
+            ["state"] = "code",
+            ["code"] = $"env['{_lead}'].create({{'name': record.name + '+'}})",
+        });
+
+        await CreateLeadAsync("""{"name":"seed"}""");
+        var runs = await Eventually.MatchAsync(() => GetAsync($"/api/admin/rules/{rule}/runs?limit=100"),
+            r => r!.AsArray().Any(x => x!["status"]!.GetValue<string>() == "failed"), TimeSpan.FromSeconds(60), "the depth limit");
+        await QuietAsync();
+
+        var failed = runs!.AsArray().Single(x => x!["status"]!.GetValue<string>() == "failed")!;
+        Assert.Contains("deep (limit 16)", failed["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        var leads = await GetAsync($"/api/records/{_lead}?limit=1000&fields=name");
+        Assert.Equal(17, leads!["records"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task RuleValidation_RefusesOdooInvalidCombinationsWithFieldErrors()
+    {
+        var onChange = await PostRuleAsync(new JsonObject
+        {
+            ["name"] = "x",
+            ["model"] = _lead,
+            ["trigger"] = "on_change",
+            ["action_server_ids"] = new JsonArray(SetUser(Demo)),
+        });
+        var badDomain = await PostRuleAsync(new JsonObject { ["name"] = "x", ["model"] = _lead, ["trigger"] = "on_create", ["filter_domain"] = "[('nope','=',1)]" });
+        var badCode = await PostRuleAsync(new JsonObject
+        {
+            ["name"] = "x",
+            ["model"] = _lead,
+            ["trigger"] = "on_create",
+            ["action_server_ids"] = new JsonArray(new JsonObject { ["name"] = "c", ["state"] = "code", ["code"] = "x = (1,\ny = 2" }),
+        });
+        var negative = await PostRuleAsync(new JsonObject
+        {
+            ["name"] = "x",
+            ["model"] = _lead,
+            ["trigger"] = "on_time",
+            ["trg_date_id"] = "create_date",
+            ["trg_date_range"] = -3,
+        });
+
+        Assert.Equal("\"On live update\" automation rules can only be used with \"Execute Python Code\" action type.",
+            onChange!["errors"]!["action_server_ids"]![0]!.GetValue<string>());
+        Assert.Contains("nope", badDomain!["errors"]!["filter_domain"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("line", badCode!["errors"]!["action_server_ids.0.code"]![0]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("Delay must be positive. Set 'Delay mode' to 'Before' to negate the delay.",
+            negative!["errors"]!["trg_date_range"]![0]!.GetValue<string>());
+    }
+
+    private static JsonObject SetUser(long user) => new()
+    {
+        ["name"] = "Set user",
+        ["state"] = "object_write",
+        ["update_path"] = "user_id",
+        ["evaluation_type"] = "value",
+        ["value"] = user.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static JsonObject SetState(string state) => new()
+    {
+        ["name"] = "Set " + state,
+        ["state"] = "object_write",
+        ["update_path"] = "state",
+        ["evaluation_type"] = "value",
+        ["value"] = state,
+    };
+
+    private static JsonObject AppendBang() => Append("!");
+
+    private static JsonObject Append(string suffix) => new()
+    {
+        ["name"] = "Append",
+        ["state"] = "object_write",
+        ["update_path"] = "name",
+        ["evaluation_type"] = "equation",
+        ["value"] = $"record.name + '{suffix}'",
+    };
+
+    private async Task<long> CreateRuleAsync(string trigger, JsonObject action, string? filterDomain = null, string? preDomain = null,
+        string[]? triggerFields = null, string? selection = null)
+    {
+        var body = new JsonObject
+        {
+            ["name"] = $"{trigger} rule",
+            ["model"] = _lead,
+            ["trigger"] = trigger,
+            ["filter_domain"] = filterDomain,
+            ["filter_pre_domain"] = preDomain,
+            ["trg_selection_field_id"] = selection,
+            ["action_server_ids"] = new JsonArray(action),
+        };
+        if (triggerFields is not null)
+        {
+            body["trigger_field_ids"] = new JsonArray(triggerFields.Select(f => (JsonNode)f).ToArray());
+        }
+
+        var created = await SendAsync(HttpMethod.Post, "/api/admin/rules", body.ToJsonString(), HttpStatusCode.Created);
+        return created!["id"]!.GetValue<long>();
+    }
+
+    private async Task<JsonNode?> PostRuleAsync(JsonObject body) => await SendAsync(HttpMethod.Post, "/api/admin/rules", body.ToJsonString(), HttpStatusCode.BadRequest);
+
+    private async Task<long> CreateLeadAsync(string json) =>
+        (await SendAsync(HttpMethod.Post, $"/api/records/{_lead}", json, HttpStatusCode.Created))!["id"]!.GetValue<long>();
+
+    private Task<JsonNode?> WriteLeadAsync(long id, string json) => SendAsync(HttpMethod.Patch, $"/api/records/{_lead}/{id}", json, HttpStatusCode.OK);
+
+    private async Task<JsonNode> ReadLeadAsync(long id) => (await GetAsync($"/api/records/{_lead}/{id}"))!;
+
+    private Task<JsonNode> UntilAsync(long id, Func<JsonNode, bool> done, string what) =>
+        Eventually.MatchAsync(() => ReadLeadAsync(id), done, TimeSpan.FromSeconds(30), what);
+
+    /// <summary>Until every change event so far has been handled: nothing held by the publisher, nothing on the queue (in flight included).</summary>
+    private async Task QuietAsync()
+    {
+        var publisher = _app.Services.GetRequiredService<EventPublisher>();
+        var runtime = _app.Services.GetRequiredService<Hosting.StandaloneRuntime>();
+        var queue = azurite.Queues.GetQueueClient(PendingEvents.QueueName);
+        for (var quiet = 0; quiet < 2;)
+        {
+            await publisher.FlushAsync();
+            await Eventually.MatchAsync(async () => await queue.GetApproximateMessageCountAsync() + runtime.InFlight, n => n == 0,
+                TimeSpan.FromSeconds(60), "the event queue to drain");
+            await publisher.FlushAsync();
+            quiet = await queue.GetApproximateMessageCountAsync() + runtime.InFlight == 0 ? quiet + 1 : 0;
+        }
+    }
+
+    private async Task<JsonNode?> GetAsync(string url)
+    {
+        var text = await _http.GetStringAsync(url);
+        return JsonNode.Parse(text);
+    }
+
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string url, string? json, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {url}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? null : JsonNode.Parse(text);
+    }
+}
