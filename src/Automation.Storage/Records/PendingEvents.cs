@@ -22,9 +22,6 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
     /// <summary>Room for events in one message: 48 KiB of text less the envelope.</summary>
     public const int MaxEventBytes = QueueMessageEncoding.MaxTextBytes - 64;
 
-    /// <summary>A string property holds at most 32 K UTF-16 characters; the event JSON is split across properties.</summary>
-    private const int ChunkChars = 30_000;
-
     public static string RowKey(string eventId) => RecordEntities.EventRowPrefix + eventId;
 
     /// <summary>Sortable, unique event ids: commit time, then randomness.</summary>
@@ -34,31 +31,12 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
     /// <summary>The entity that goes into the record's transaction.</summary>
     public TableEntity ToEntity(ChangeEvent change)
     {
-        var json = EventJson.Serialize(change);
-        var entity = new TableEntity(change.Model, RowKey(change.Id))
-        {
-            ["CreatedAt"] = time.GetUtcNow(),
-            ["Chunks"] = (json.Length + ChunkChars - 1) / ChunkChars,
-        };
-        for (var i = 0; i * ChunkChars < json.Length; i++)
-        {
-            entity["Data" + i.ToString(CultureInfo.InvariantCulture)] = json.Substring(i * ChunkChars, Math.Min(ChunkChars, json.Length - i * ChunkChars));
-        }
-
+        var entity = new TableEntity(change.Model, RowKey(change.Id)) { ["CreatedAt"] = time.GetUtcNow() };
+        ChunkedText.Write(entity, EventJson.Serialize(change));
         return entity;
     }
 
-    public static ChangeEvent FromEntity(TableEntity entity)
-    {
-        var chunks = entity.GetInt32("Chunks") ?? 0;
-        var json = new StringBuilder();
-        for (var i = 0; i < chunks; i++)
-        {
-            json.Append(entity.GetString("Data" + i.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        return EventJson.Deserialize(json.ToString());
-    }
+    public static ChangeEvent FromEntity(TableEntity entity) => EventJson.Deserialize(ChunkedText.Read(entity));
 
     /// <summary>
     /// Enqueues committed events, packed into as few messages as fit in 48 KiB each, then removes their pending

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Automation.Core.Models;
 using Automation.Storage.Tables;
 
@@ -14,7 +12,6 @@ public sealed class TableModelRegistry(TableClient table, TimeProvider time) : I
 {
     public const string TableName = "models";
     private const string Partition = "model";
-    private const int ChunkChars = 30_000;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile Snapshot? _snapshot;
 
@@ -34,12 +31,8 @@ public sealed class TableModelRegistry(TableClient table, TimeProvider time) : I
             throw new InvalidOperationException($"'{model.Name}' is a built-in model and cannot be changed.");
         }
 
-        var json = ModelJson.ToJson(model).ToJsonString();
-        var entity = new TableEntity(Partition, model.Name) { ["Chunks"] = (json.Length + ChunkChars - 1) / ChunkChars };
-        for (var i = 0; i * ChunkChars < json.Length; i++)
-        {
-            entity["Data" + i.ToString(CultureInfo.InvariantCulture)] = json.Substring(i * ChunkChars, Math.Min(ChunkChars, json.Length - i * ChunkChars));
-        }
+        var entity = new TableEntity(Partition, model.Name);
+        ChunkedText.Write(entity, ModelJson.ToJson(model).ToJsonString());
 
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         _snapshot = null;
@@ -72,13 +65,7 @@ public sealed class TableModelRegistry(TableClient table, TimeProvider time) : I
             var custom = new Dictionary<string, ModelDefinition>(StringComparer.Ordinal);
             await foreach (var entity in table.QueryAsync($"PartitionKey eq '{Partition}'", cancellationToken: cancellationToken))
             {
-                var json = new StringBuilder();
-                for (var i = 0; i < (entity.GetInt32("Chunks") ?? 0); i++)
-                {
-                    json.Append(entity.GetString("Data" + i.ToString(CultureInfo.InvariantCulture)));
-                }
-
-                var parsed = ModelJson.Parse(System.Text.Json.Nodes.JsonNode.Parse(json.ToString()), entity.RowKey);
+                var parsed = ModelJson.Parse(System.Text.Json.Nodes.JsonNode.Parse(ChunkedText.Read(entity)), entity.RowKey);
                 if (parsed.Model is { } model)
                 {
                     custom[model.Name] = model;

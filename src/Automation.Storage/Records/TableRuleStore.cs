@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Automation.Core.Rules;
 using Automation.Storage.Tables;
 
@@ -16,7 +15,6 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
     private const string Partition = "rule";
     private const string VersionPartition = "meta";
     private const string VersionRow = "version";
-    private const int ChunkChars = 30_000;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _snapshot;
 
@@ -49,12 +47,8 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
     {
         ArgumentNullException.ThrowIfNull(rule);
         var stored = rule.Id > 0 ? rule : rule with { Id = await ids.NextAsync("base.automation", cancellationToken) };
-        var json = RuleJson.Serialize(stored);
-        var entity = new TableEntity(Partition, RowKey(stored.Id)) { ["Chunks"] = (json.Length + ChunkChars - 1) / ChunkChars };
-        for (var i = 0; i * ChunkChars < json.Length; i++)
-        {
-            entity["Data" + i.ToString(CultureInfo.InvariantCulture)] = json.Substring(i * ChunkChars, Math.Min(ChunkChars, json.Length - i * ChunkChars));
-        }
+        var entity = new TableEntity(Partition, RowKey(stored.Id));
+        ChunkedText.Write(entity, RuleJson.Serialize(stored));
 
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         await BumpVersionAsync(cancellationToken);
@@ -72,16 +66,8 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
 
     private static string RowKey(long id) => id.ToString("D12", CultureInfo.InvariantCulture);
 
-    private static AutomationRule FromEntity(TableEntity entity)
-    {
-        var json = new StringBuilder();
-        for (var i = 0; i < (entity.GetInt32("Chunks") ?? 0); i++)
-        {
-            json.Append(entity.GetString("Data" + i.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        return RuleJson.Deserialize(json.ToString(), long.Parse(entity.RowKey, CultureInfo.InvariantCulture));
-    }
+    private static AutomationRule FromEntity(TableEntity entity) =>
+        RuleJson.Deserialize(ChunkedText.Read(entity), long.Parse(entity.RowKey, CultureInfo.InvariantCulture));
 
     /// <summary>A new random version stamp: any instance that sees it differ from its snapshot reloads.</summary>
     private async Task BumpVersionAsync(CancellationToken cancellationToken)
