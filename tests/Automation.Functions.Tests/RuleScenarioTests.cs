@@ -189,6 +189,39 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scenario17_OnUiChange_SetsPriorityOnlyWhileTheApplyOnDomainHolds()
+    {
+        await SendAsync(HttpMethod.Post, "/api/admin/rules", new JsonObject
+        {
+            ["name"] = "Important",
+            ["model"] = _lead,
+            ["trigger"] = "on_change",
+            ["on_change_field_ids"] = new JsonArray("name"),
+            ["filter_domain"] = "[('name','like','IMPORTANT')]",
+            ["action_server_ids"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "Flag",
+                ["state"] = "code",
+                ["code"] = "record.priority = '[IMPORTANT]' in record.name",
+            }),
+        }.ToJsonString(), HttpStatusCode.Created);
+
+        async Task<JsonNode> ChangeNameAsync(string name, bool priority) => (await SendAsync(HttpMethod.Post, $"/api/records/{_lead}/onchange",
+            new JsonObject { ["values"] = new JsonObject { ["name"] = name, ["priority"] = priority }, ["changed"] = "name" }.ToJsonString(),
+            HttpStatusCode.OK))!;
+
+        var plain = await ChangeNameAsync("Lead Test", false);
+        var important = await ChangeNameAsync("Lead Test [IMPORTANT]", false);
+        var back = await ChangeNameAsync("Lead Test", true);
+        var notImportant = await ChangeNameAsync("Lead Test [NOT IMPORTANT]", true);
+
+        Assert.Empty(plain["value"]!.AsObject());
+        Assert.True(important["value"]!["priority"]!.GetValue<bool>());
+        Assert.Empty(back["value"]!.AsObject()); // domain not met: nothing runs, the form keeps its priority
+        Assert.False(notImportant["value"]!["priority"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Scenario18_OnDeletion_RunsOnceAndSeesTheRecordAsItWas()
     {
         await CreateRuleAsync("on_unlink", new JsonObject

@@ -27,6 +27,7 @@ public static class RecordsApi
         records.MapGet("/{id:long}", GetAsync).RequireScope(Scopes.RecordsRead);
         records.MapPatch("/{id:long}", WriteAsync).RequireScope(Scopes.RecordsWrite);
         records.MapDelete("/{id:long}", DeleteAsync).RequireScope(Scopes.RecordsWrite);
+        records.MapPost("/onchange", OnChangeAsync).RequireScope(Scopes.RecordsWrite);
         return api;
     }
 
@@ -38,6 +39,29 @@ public static class RecordsApi
         http.Response.Headers.ETag = record.ETag;
         return TypedResults.Created($"/api/records/{model}/{record.Id.ToString(CultureInfo.InvariantCulture)}",
             await records.ToJsonAsync(definition, record, null, cancellationToken, loadOne2many: name => body.ContainsKey(name)));
+    }
+
+    /// <summary>API.md: <c>{"values": {...}, "changed": "field"}</c> → <c>{"value": {...}, "warning": null|{...}}</c> (On UI change rules).</summary>
+    private static async Task<IResult> OnChangeAsync(string model, HttpContext http, RecordService records, Core.Rules.OnChange onChange,
+        CancellationToken cancellationToken)
+    {
+        var definition = await records.ModelAsync(model, cancellationToken);
+        var body = await ReadObjectAsync(http.Request, cancellationToken);
+        if (body["values"] is not JsonObject values || body["changed"] is not JsonValue changedNode || !changedNode.TryGetValue<string>(out var changed))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["$"] = ["Send {\"values\": {field: value, …}, \"changed\": \"<field name>\"}."],
+            });
+        }
+
+        if (!definition.HasField(changed))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["changed"] = [$"{model} has no field '{changed}'."] });
+        }
+
+        var result = await onChange.RunAsync(definition, values, changed, http.Caller().Uid, cancellationToken);
+        return TypedResults.Ok(new JsonObject { ["value"] = result.Value, ["warning"] = result.Warning });
     }
 
     private static async Task<IResult> GetAsync(string model, long id, HttpContext http, RecordService records, string? fields,

@@ -43,6 +43,7 @@ public static class RecordsRegistration
         services.AddSingleton(ScriptEngine.Shared);
         services.AddSingleton<ActionRunner>();
         services.AddSingleton<RuleEngine>();
+        services.AddSingleton<OnChange>();
         services.AddSingleton<IQueueFunction, RecordEvents>();
         services.AddSingleton<ITimerFunction, Sweeper>();
         services.AddSingleton<IStartupTask, StarterData>();
