@@ -12,11 +12,6 @@ public static class Scopes
     public const string RulesRead = "rules:read";
     public const string RulesWrite = "rules:write";
     public const string CodeWrite = "code:write";
-
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-    {
-        Admin, RecordsRead, RecordsWrite, RulesRead, RulesWrite, CodeWrite,
-    };
 }
 
 /// <summary>Who is calling: the user id changes are made as, and the key's scopes.</summary>

@@ -34,9 +34,6 @@ public sealed class StorageStartup(
 
     private AzuriteProcess? _azurite;
 
-    /// <summary>True when this process started Azurite.</summary>
-    public bool StartedAzurite => _azurite is not null;
-
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (mode == HostingMode.Standalone && connection.IsDevelopmentStorage)
