@@ -122,6 +122,27 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scenario05_TriggerFieldId_RunsOnCreateOnly_NotOnWritesOrEmptyWrites()
+    {
+        await CreateRuleAsync("on_create_or_write", new JsonObject
+        {
+            ["name"] = "Rename",
+            ["state"] = "object_write",
+            ["update_path"] = "name",
+            ["evaluation_type"] = "value",
+            ["value"] = "Modified Name",
+        }, triggerFields: ["id"]);
+
+        var lead = await CreateLeadAsync("""{"name":"Created"}""");
+        await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "Modified Name", "the create to run the rule");
+        await WriteLeadAsync(lead, """{"name":"Reset Name"}""");
+        await WriteLeadAsync(lead, "{}");
+        await QuietAsync();
+
+        Assert.Equal("Reset Name", (await ReadLeadAsync(lead))["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Scenario06_WithoutTriggerFields_OneWriteAppendsExactlyOnce()
     {
         var lead = await CreateLeadAsync("""{"name":"Lead"}""");
@@ -133,6 +154,22 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
         await QuietAsync();
 
         Assert.Equal("Lead!", (await ReadLeadAsync(lead))["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Scenario07_ChainedRules_PartnerChangeSetsDraft_ThenDraftSetsTheUser()
+    {
+        var partner = await CreateAsync("res.partner", """{"name":"Chained partner"}""");
+        await CreateRuleAsync("on_write", SetState("draft"), triggerFields: ["partner_id"]);
+        await CreateRuleAsync("on_create_or_write", SetUser(Demo), filterDomain: "[('state','=','draft')]");
+        var lead = await CreateLeadAsync("""{"name":"Chained","state":"open"}""");
+        await QuietAsync();
+        Assert.Null((await ReadLeadAsync(lead))["user_id"]);
+
+        await WriteLeadAsync(lead, $$"""{"partner_id":{{partner}}}""");
+
+        var done = await UntilAsync(lead, l => l["user_id"]?.GetValue<long>() == Demo, "the second rule to set the user");
+        Assert.Equal("draft", done["state"]!.GetValue<string>());
     }
 
     [Fact]
@@ -153,6 +190,74 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
             var runs = await GetAsync($"/api/admin/rules/{rule}/runs");
             Assert.Single(runs!.AsArray());
         }
+    }
+
+    [Fact]
+    public async Task Scenario11_StageSet_RunsOnlyWhenTheStageBecomesS1()
+    {
+        var project = await CreateProjectModelAsync();
+        var s1 = await CreateAsync(project.Stages, """{"name":"S1"}""");
+        var s2 = await CreateAsync(project.Stages, """{"name":"S2"}""");
+        await CreateRuleAsync("on_stage_set", AppendBang(), model: project.Name, reference: s1);
+        var record = await CreateAsync(project.Name, """{"name":"P"}""");
+
+        await BangsAfterAsync(project.Name, record, $$"""{"stage_id":{{s1}}}""", "P!");
+        await BangsAfterAsync(project.Name, record, $$"""{"stage_id":{{s1}}}""", "P!");
+        await BangsAfterAsync(project.Name, record, $$"""{"stage_id":{{s2}}}""", "P!");
+        await BangsAfterAsync(project.Name, record, """{"stage_id":null}""", "P!");
+        await BangsAfterAsync(project.Name, record, $$"""{"stage_id":{{s1}}}""", "P!!");
+    }
+
+    [Fact]
+    public async Task Scenario12_UserSetMany2one_RunsOnCreateAndOnEachRealChangeToAUser()
+    {
+        await CreateRuleAsync("on_user_set", AppendBang());
+        var lead = await CreateLeadAsync("""{"name":"U","user_id":1}""");
+        await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "U!", "the create with a user");
+
+        await BangsAfterAsync(_lead, lead, $$"""{"user_id":{{Demo}}}""", "U!!");
+        await BangsAfterAsync(_lead, lead, $$"""{"user_id":{{Demo}}}""", "U!!");
+        await BangsAfterAsync(_lead, lead, """{"user_id":1}""", "U!!!");
+        await BangsAfterAsync(_lead, lead, """{"user_id":null}""", "U!!!");
+        await BangsAfterAsync(_lead, lead, $$"""{"user_id":{{Demo}}}""", "U!!!!");
+    }
+
+    [Fact]
+    public async Task Scenario13_UserSetMany2many_RunsWhenTheSetChangesAndStaysNonEmpty()
+    {
+        var project = await CreateProjectModelAsync();
+        var rule = await CreateRuleAsync("on_user_set", AppendBang(), model: project.Name);
+        var record = await CreateAsync(project.Name, """{"name":"P"}""");
+
+        await BangsAfterAsync(project.Name, record, $$"""{"user_ids":[{{Demo}}]}""", "P!");
+        await BangsAfterAsync(project.Name, record, $$"""{"user_ids":[{{Demo}}]}""", "P!");
+        await BangsAfterAsync(project.Name, record, """{"user_ids":[[4,1,0]]}""", "P!!");
+        await BangsAfterAsync(project.Name, record, """{"user_ids":[[3,1,0]]}""", "P!!!");
+        await BangsAfterAsync(project.Name, record, """{"user_ids":[[5,0,0]]}""", "P!!!");
+        await BangsAfterAsync(project.Name, record, $$"""{"user_ids":[{{Demo}}]}""", "P!!!!");
+
+        var definition = await GetAsync($"/api/admin/rules/{rule}");
+        Assert.Equal("[('user_ids', '!=', False)]", definition!["filter_domain"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Scenario14_TagAdded_RunsOnlyWhenT1JoinsTheTags()
+    {
+        var t1 = await CreateAsync("res.partner.category", """{"name":"T1"}""");
+        var t2 = await CreateAsync("res.partner.category", """{"name":"T2"}""");
+        var rule = await CreateRuleAsync("on_tag_set", AppendBang(), reference: t1);
+        var lead = await CreateLeadAsync("""{"name":"T"}""");
+
+        await BangsAfterAsync(_lead, lead, $$"""{"tag_ids":[{{t1}}]}""", "T!");
+        await BangsAfterAsync(_lead, lead, $$"""{"tag_ids":[{{t1}}]}""", "T!");
+        await BangsAfterAsync(_lead, lead, $$"""{"tag_ids":[[4,{{t2}},0]]}""", "T!");
+        await BangsAfterAsync(_lead, lead, """{"tag_ids":[[5,0,0]]}""", "T!");
+        await BangsAfterAsync(_lead, lead, $$"""{"tag_ids":[{{t2}}]}""", "T!");
+        await BangsAfterAsync(_lead, lead, $$"""{"tag_ids":[[4,{{t1}},0]]}""", "T!!");
+
+        var definition = await GetAsync($"/api/admin/rules/{rule}");
+        Assert.Equal($"[('tag_ids', 'in', [{t1}])]", definition!["filter_domain"]!.GetValue<string>());
+        Assert.Equal($"[('tag_ids', 'not in', [{t1}])]", definition["filter_pre_domain"]!.GetValue<string>());
     }
 
     [Fact]
@@ -237,6 +342,76 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var tags = await GetAsync("/api/records/res.partner.category?limit=1000&fields=name");
         Assert.Single(tags!["records"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "deleted: Doomed lead");
+    }
+
+    [Fact]
+    public async Task Scenario19_MessageTriggers_SentByInternalAuthors_ReceivedFromOutsideOrWithoutAuthor()
+    {
+        var (internalPartner, externalPartner) = await CreateAuthorsAsync();
+        var rule = await CreateRuleAsync("on_message_sent", Archive());
+        var lead = await CreateLeadAsync("""{"name":"Mail"}""");
+
+        async Task<bool> ArchivedAfterAsync(string message)
+        {
+            await SendAsync(HttpMethod.Post, $"/api/records/{_lead}/{lead}/messages", message, HttpStatusCode.Created);
+            await QuietAsync();
+            var archived = !(await ReadLeadAsync(lead))["active"]!.GetValue<bool>();
+            if (archived)
+            {
+                await WriteLeadAsync(lead, """{"active":true}""");
+            }
+
+            return archived;
+        }
+
+        Assert.True(await ArchivedAfterAsync($$"""{"body":"Hi","message_type":"comment","subtype":"comment","author_id":{{internalPartner}}}"""));
+        Assert.False(await ArchivedAfterAsync($$"""{"body":"Hi","message_type":"notification","author_id":{{internalPartner}}}"""));
+        Assert.False(await ArchivedAfterAsync($$"""{"body":"Hi","message_type":"comment","subtype":"note","author_id":{{internalPartner}}}"""));
+        Assert.False(await ArchivedAfterAsync($$"""{"body":"Hi","message_type":"comment","author_id":{{externalPartner}}}"""));
+        Assert.False(await ArchivedAfterAsync("""{"body":"Hi","message_type":"email","author_id":null}"""));
+
+        await SendAsync(HttpMethod.Patch, $"/api/admin/rules/{rule}", """{"trigger":"on_message_received"}""", HttpStatusCode.OK);
+        Assert.False(await ArchivedAfterAsync($$"""{"body":"Hi","message_type":"comment","author_id":{{internalPartner}}}"""));
+        Assert.True(await ArchivedAfterAsync($$"""{"body":"Hi","message_type":"comment","subtype":"comment","author_id":{{externalPartner}}}"""));
+        Assert.True(await ArchivedAfterAsync("""{"body":"Hi","message_type":"email","author_id":null}"""));
+    }
+
+    [Fact]
+    public async Task Scenario20_TwoMessageRules_BothRunOnOnePost()
+    {
+        var (internalPartner, _) = await CreateAuthorsAsync();
+        await CreateRuleAsync("on_message_sent", Archive());
+        await CreateRuleAsync("on_message_sent", AppendBang());
+        var lead = await CreateLeadAsync("""{"name":"Both"}""");
+
+        var posted = await SendAsync(HttpMethod.Post, $"/api/records/{_lead}/{lead}/messages",
+            $$"""{"body":"<p>Hello</p>","author_id":{{internalPartner}}}""", HttpStatusCode.Created);
+
+        var done = await UntilAsync(lead, l => l["name"]!.GetValue<string>() == "Both!" && !l["active"]!.GetValue<bool>(), "both rules to run");
+        Assert.Equal(_lead, posted!["model"]!.GetValue<string>());
+        Assert.Equal(lead, posted["res_id"]!.GetValue<long>());
+        Assert.Equal("comment", posted["message_type"]!.GetValue<string>());
+        Assert.False(done["active"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Messages_AreValidated_AndNeedAChatterAndAnExistingRecord()
+    {
+        var lead = await CreateLeadAsync("""{"name":"Validated"}""");
+
+        var badType = await SendAsync(HttpMethod.Post, $"/api/records/{_lead}/{lead}/messages", """{"body":"x","message_type":"fax"}""",
+            HttpStatusCode.BadRequest);
+        var badAuthor = await SendAsync(HttpMethod.Post, $"/api/records/{_lead}/{lead}/messages", """{"body":"x","author_id":999999999}""",
+            HttpStatusCode.BadRequest);
+        var unknownKey = await SendAsync(HttpMethod.Post, $"/api/records/{_lead}/{lead}/messages", """{"body":"x","to":"a@b.c"}""",
+            HttpStatusCode.BadRequest);
+        await SendAsync(HttpMethod.Post, $"/api/records/{_lead}/999999999/messages", """{"body":"x"}""", HttpStatusCode.NotFound);
+        var noChatter = await SendAsync(HttpMethod.Post, "/api/records/res.country/1/messages", """{"body":"x"}""", HttpStatusCode.BadRequest);
+
+        Assert.NotNull(badType!["errors"]!["message_type"]);
+        Assert.NotNull(badAuthor!["errors"]!["author_id"]);
+        Assert.NotNull(unknownKey!["errors"]!["to"]);
+        Assert.Contains("chatter", noChatter!["errors"]!["model"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -332,6 +507,15 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
         ["value"] = state,
     };
 
+    private static JsonObject Archive() => new()
+    {
+        ["name"] = "Archive",
+        ["state"] = "object_write",
+        ["update_path"] = "active",
+        ["evaluation_type"] = "equation",
+        ["value"] = "False",
+    };
+
     private static JsonObject AppendBang() => Append("!");
 
     private static JsonObject Append(string suffix) => new()
@@ -344,12 +528,13 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
     };
 
     private async Task<long> CreateRuleAsync(string trigger, JsonObject action, string? filterDomain = null, string? preDomain = null,
-        string[]? triggerFields = null, string? selection = null)
+        string[]? triggerFields = null, string? selection = null, string? model = null, long? reference = null)
     {
         var body = new JsonObject
         {
             ["name"] = $"{trigger} rule",
-            ["model"] = _lead,
+            ["model"] = model ?? _lead,
+            ["trg_field_ref"] = reference,
             ["trigger"] = trigger,
             ["filter_domain"] = filterDomain,
             ["filter_pre_domain"] = preDomain,
@@ -363,6 +548,45 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var created = await SendAsync(HttpMethod.Post, "/api/admin/rules", body.ToJsonString(), HttpStatusCode.Created);
         return created!["id"]!.GetValue<long>();
+    }
+
+    private async Task<long> CreateAsync(string model, string json) =>
+        (await SendAsync(HttpMethod.Post, $"/api/records/{model}", json, HttpStatusCode.Created))!["id"]!.GetValue<long>();
+
+    /// <summary>Writes <paramref name="json"/>, waits for the events to be handled, and checks the name then.</summary>
+    private async Task BangsAfterAsync(string model, long id, string json, string expectedName)
+    {
+        await SendAsync(HttpMethod.Patch, $"/api/records/{model}/{id}", json, HttpStatusCode.OK);
+        await QuietAsync();
+        var record = await GetAsync($"/api/records/{model}/{id}");
+        Assert.True(record!["name"]!.GetValue<string>() == expectedName, $"after {json}: {record["name"]} instead of {expectedName}");
+    }
+
+    /// <summary>Spec §10's project: a stage (own stage model), tags, priority '0'–'2' and many2many users.</summary>
+    private async Task<(string Name, string Stages)> CreateProjectModelAsync()
+    {
+        var stages = _lead.Replace("x_lead", "x_stage", StringComparison.Ordinal);
+        var project = _lead.Replace("x_lead", "x_project", StringComparison.Ordinal);
+        await SendAsync(HttpMethod.Put, $"/api/admin/models/{stages}", """{"fields": {"name": {"type": "char"}}}""", HttpStatusCode.Created);
+        await SendAsync(HttpMethod.Put, $"/api/admin/models/{project}", $$$"""
+            {"fields": {
+              "name": {"type": "char"},
+              "stage_id": {"type": "many2one", "relation": "{{{stages}}}"},
+              "tag_ids": {"type": "many2many", "relation": "res.partner.category"},
+              "priority": {"type": "selection", "default": "1", "selection": [["0","Low"],["1","Normal"],["2","High"]]},
+              "user_ids": {"type": "many2many", "relation": "res.users"}
+            }}
+            """, HttpStatusCode.Created);
+        return (project, stages);
+    }
+
+    /// <summary>A partner of an internal user, and an outside partner with no user.</summary>
+    private async Task<(long Internal, long External)> CreateAuthorsAsync()
+    {
+        var internalPartner = await CreateAsync("res.partner", """{"name":"Internal author"}""");
+        await CreateAsync("res.users", $$"""{"name":"Internal author","login":"{{_lead}}","partner_id":{{internalPartner}}}""");
+        var externalPartner = await CreateAsync("res.partner", """{"name":"Outside author","email":"someone@example.com"}""");
+        return (internalPartner, externalPartner);
     }
 
     private async Task<JsonNode?> PostRuleAsync(JsonObject body) => await SendAsync(HttpMethod.Post, "/api/admin/rules", body.ToJsonString(), HttpStatusCode.BadRequest);

@@ -31,6 +31,7 @@ public static class BuiltInModels
             Char("login", "Login", required: true),
             Many2one("partner_id", "Related Partner", "res.partner"),
             Char("email", "Email"),
+            Boolean("share", "Share User"), // a portal user: its partner's messages count as received (spec §2.7)
             Active()),
         Model("res.partner", "Contact",
             Char("name", "Name", required: true),
@@ -70,7 +71,8 @@ public static class BuiltInModels
             Integer("res_id", "Related Document ID"),
             Html("body", "Contents"),
             Selection("message_type", "Type", "comment",
-                ("comment", "Comment"), ("email", "Incoming Email"), ("notification", "System notification")),
+                ("comment", "Comment"), ("email", "Incoming Email"), ("notification", "System notification"),
+                ("auto_comment", "Automated Targeted Notification"), ("user_notification", "User Specific Notification")),
             Selection("subtype", "Subtype", "comment", ("comment", "Discussions"), ("note", "Note")),
             Many2one("author_id", "Author", "res.partner"),
             Datetime("date", "Date"),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Automation.Core.Domains;
 using Automation.Core.Events;
@@ -56,7 +57,8 @@ public sealed class RuleEngine(
             _ => new HashSet<string>(StringComparer.Ordinal) { Triggers.OnUnlink },
         };
         var candidates = (await rules.ActiveForModelAsync(change.Model, cancellationToken)).Where(r => triggers.Contains(r.Trigger)).ToList();
-        if (candidates.Count == 0)
+        var post = await MessagePostAsync(change, cancellationToken);
+        if (candidates.Count == 0 && post is null)
         {
             return [];
         }
@@ -73,7 +75,7 @@ public sealed class RuleEngine(
         var completed = new List<RuleRun>();
         foreach (var rule in candidates)
         {
-            if (change.Chain.Done.Any(d => d.RuleId == Key(rule) && d.Model == change.Model && d.RecordId == change.RecordId))
+            if (DoneInChain(change, rule, change.Model, change.RecordId))
             {
                 continue; // this rule already ran on this record in this chain
             }
@@ -93,13 +95,18 @@ public sealed class RuleEngine(
                 continue;
             }
 
-            var run = await RunRuleAsync(rule, model, change, cancellationToken);
+            var run = await RunRuleAsync(rule, model, change.RecordId, change, cancellationToken);
             completed.Add(run);
             if (run.ActionsDone > 0 && change.Kind != ChangeKind.Unlink &&
                 await records.Store.FindAsync(model, change.RecordId, cancellationToken) is { } now)
             {
                 current = RecordJson.ToJson(model, now); // later rules see what earlier rules' actions did
             }
+        }
+
+        if (post is not null)
+        {
+            completed.AddRange(await HandleMessagePostAsync(change, post, source, cancellationToken));
         }
 
         await runs.SaveAsync(new RuleRun
@@ -117,7 +124,89 @@ public sealed class RuleEngine(
         return completed;
     }
 
-    private async Task<RuleRun> RunRuleAsync(AutomationRule rule, ModelDefinition model, ChangeEvent change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Spec §2.7: a message posted on a record (a <c>mail.message</c> created with <c>model</c>/<c>res_id</c>) runs the
+    /// record's <c>on_message_sent</c> or <c>on_message_received</c> rules, unless automations posted it, it is a note
+    /// or it is a notification. Sent when the author is an internal user's partner; received when there is no author or
+    /// the author is a partner without an internal user (a portal user or an outside sender).
+    /// </summary>
+    private async Task<MessagePost?> MessagePostAsync(ChangeEvent change, CancellationToken cancellationToken)
+    {
+        if (change is not { Model: "mail.message", Kind: ChangeKind.Create, After: { } message } || change.Chain.Depth > 0)
+        {
+            return null; // posted by an action: Odoo ignores posts made while automations run (__action_done)
+        }
+
+        if (Text(message, "message_type") is "notification" or "auto_comment" or "user_notification" || Text(message, "subtype") == "note" ||
+            Text(message, "model") is not { Length: > 0 } target || message["res_id"] is not JsonValue resId || !resId.TryGetValue<long>(out var recordId))
+        {
+            return null;
+        }
+
+        var kind = Triggers.OnMessageReceived;
+        if (message["author_id"] is JsonValue author && author.TryGetValue<long>(out var authorId) && await IsInternalPartnerAsync(authorId, cancellationToken))
+        {
+            kind = Triggers.OnMessageSent;
+        }
+
+        var rulesOfRecord = (await rules.ActiveForModelAsync(target, cancellationToken)).Where(r => r.Trigger == kind).ToList();
+        return rulesOfRecord.Count == 0 || await models.FindAsync(target, cancellationToken) is not { } model
+            ? null
+            : new MessagePost(model, recordId, rulesOfRecord);
+    }
+
+    private async Task<IReadOnlyList<RuleRun>> HandleMessagePostAsync(ChangeEvent change, MessagePost post, IDomainRecordSource source,
+        CancellationToken cancellationToken)
+    {
+        var completed = new List<RuleRun>();
+        foreach (var rule in post.Rules)
+        {
+            if (DoneInChain(change, rule, post.Model.Name, post.RecordId) ||
+                await records.Store.FindAsync(post.Model, post.RecordId, cancellationToken) is not { } record)
+            {
+                continue;
+            }
+
+            // Odoo evaluates only the before-update domain here; the record has not changed, so the apply-on domain is
+            // checked on the same image too (README "Differences from Odoo").
+            var image = RecordJson.ToJson(post.Model, record);
+            if (!await MatchesAsync(rule.FilterPreDomain, post.Model, image, change.Actor.Uid, source, cancellationToken) ||
+                !await MatchesAsync(rule.FilterDomain, post.Model, image, change.Actor.Uid, source, cancellationToken))
+            {
+                continue;
+            }
+
+            completed.Add(await RunRuleAsync(rule, post.Model, post.RecordId, change, cancellationToken));
+        }
+
+        return completed;
+    }
+
+    /// <summary>Odoo's <c>partner_share</c> negated: the partner belongs to a user (archived or not) who is not a share (portal) user.</summary>
+    private async Task<bool> IsInternalPartnerAsync(long partnerId, CancellationToken cancellationToken)
+    {
+        var users = await models.FindAsync("res.users", cancellationToken);
+        if (users is null)
+        {
+            return false;
+        }
+
+        var domain = Domain.Parse(string.Create(CultureInfo.InvariantCulture, $"[[\"partner_id\", \"=\", {partnerId}], [\"share\", \"=\", false]]"));
+        var compiled = await DomainCompiler.CompileAsync(users, domain, models, cancellationToken, time);
+        var page = await DomainSearch.SearchAsync(records.Store, compiled, 1, null, cancellationToken);
+        return page.Records.Count > 0;
+    }
+
+    private static string? Text(JsonObject record, string field) =>
+        record[field] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static bool DoneInChain(ChangeEvent change, AutomationRule rule, string model, long recordId) =>
+        change.Chain.Done.Any(d => d.RuleId == Key(rule) && d.Model == model && d.RecordId == recordId);
+
+    private sealed record MessagePost(ModelDefinition Model, long RecordId, IReadOnlyList<AutomationRule> Rules);
+
+    private async Task<RuleRun> RunRuleAsync(AutomationRule rule, ModelDefinition model, long recordId, ChangeEvent change,
+        CancellationToken cancellationToken)
     {
         var key = RuleRun.KeyFor(change.Id, change.At);
         var run = await runs.ClaimAsync(new RuleRun
@@ -125,8 +214,8 @@ public sealed class RuleEngine(
             RuleId = rule.Id,
             Key = key,
             SourceId = change.Id,
-            Model = change.Model,
-            RecordIds = [change.RecordId],
+            Model = model.Name,
+            RecordIds = [recordId],
             ChainId = change.Chain.Id,
             StartedAt = time.GetUtcNow().UtcDateTime,
         }, options.RunLease, cancellationToken);
@@ -152,7 +241,7 @@ public sealed class RuleEngine(
         var chain = change.Chain with
         {
             Depth = change.Chain.Depth + 1,
-            Done = [.. change.Chain.Done, new RuleRecord(Key(rule), change.Model, change.RecordId)],
+            Done = [.. change.Chain.Done, new RuleRecord(Key(rule), model.Name, recordId)],
         };
         // Changes the actions commit are handled right after each action, depth first, before the next rule is considered:
         // Odoo's nested writes (spec §2.8, §2.9). Their queued copies then find them handled.
@@ -170,7 +259,7 @@ public sealed class RuleEngine(
             var clock = Stopwatch.StartNew();
             try
             {
-                await actions.RunAsync(action, model, change.RecordId, context, cancellationToken);
+                await actions.RunAsync(action, model, recordId, context, cancellationToken);
             }
             catch (Exception e) when (!IsPermanent(e))
             {

@@ -28,7 +28,109 @@ public static class RecordsApi
         records.MapPatch("/{id:long}", WriteAsync).RequireScope(Scopes.RecordsWrite);
         records.MapDelete("/{id:long}", DeleteAsync).RequireScope(Scopes.RecordsWrite);
         records.MapPost("/onchange", OnChangeAsync).RequireScope(Scopes.RecordsWrite);
+        records.MapPost("/{id:long}/messages", PostMessageAsync).RequireScope(Scopes.RecordsWrite);
         return api;
+    }
+
+    private static readonly string[] MessageKeys = ["body", "message_type", "subtype", "author_id", "subject"];
+
+    private static readonly string[] MessageTypes = ["comment", "email", "notification", "auto_comment", "user_notification"];
+
+    /// <summary>
+    /// API.md: <c>{"body", "message_type", "subtype", "author_id"}</c> → 201, the <c>mail.message</c> posted on the record's
+    /// chatter. The author defaults to the caller's partner, as <c>message_post</c> does; <c>null</c> is a message without
+    /// author (an email from an unknown address). The mail triggers of the record's rules run on it (spec §2.7).
+    /// </summary>
+    private static async Task<IResult> PostMessageAsync(string model, long id, HttpContext http, RecordService records,
+        CancellationToken cancellationToken)
+    {
+        var definition = await records.ModelAsync(model, cancellationToken);
+        if (!Core.Rules.RuleValidator.HasChatter(definition))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["model"] = [$"{model} has no chatter (discussion feature): messages cannot be posted on it."],
+            });
+        }
+
+        await records.GetAsync(definition, id, cancellationToken); // 404 when the record does not exist
+        var body = await ReadObjectAsync(http.Request, cancellationToken);
+        var errors = new Dictionary<string, string[]>();
+        foreach (var unknown in body.Select(p => p.Key).Where(k => !MessageKeys.Contains(k)))
+        {
+            errors[unknown] = [$"Unknown key; a message has {string.Join(", ", MessageKeys)}."];
+        }
+
+        var messageType = Text(body, "message_type", "comment", errors);
+        if (!MessageTypes.Contains(messageType))
+        {
+            errors["message_type"] = [$"message_type must be one of {string.Join(", ", MessageTypes)}."];
+        }
+
+        var subtype = Text(body, "subtype", "comment", errors);
+        if (subtype is not ("comment" or "note"))
+        {
+            errors["subtype"] = ["subtype must be comment (Discussions) or note."];
+        }
+
+        var messages = await records.ModelAsync("mail.message", cancellationToken);
+        JsonNode? author;
+        if (!body.TryGetPropertyValue("author_id", out author))
+        {
+            author = await CallerPartnerAsync(records, http.Caller().Uid, cancellationToken);
+        }
+        else if (author is not null && (author is not JsonValue value || !value.TryGetValue<long>(out var partnerId) ||
+                                        (await records.Store.FindAsync(await records.ModelAsync("res.partner", cancellationToken), partnerId,
+                                            cancellationToken)) is null))
+        {
+            errors["author_id"] = ["author_id must be the id of an existing res.partner, or null for a message without author."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var values = new JsonObject
+        {
+            ["model"] = model,
+            ["res_id"] = id,
+            ["body"] = body["body"]?.DeepClone() ?? "",
+            ["message_type"] = messageType,
+            ["subtype"] = subtype,
+            ["author_id"] = author?.DeepClone(),
+            ["subject"] = body["subject"]?.DeepClone(),
+            ["date"] = RecordJson.FormatDateTime(DateTime.UtcNow),
+        };
+        var message = await records.CreateAsync(messages, values, Context(http), cancellationToken);
+        return TypedResults.Created($"/api/records/mail.message/{message.Id.ToString(CultureInfo.InvariantCulture)}",
+            await records.ToJsonAsync(messages, message, null, cancellationToken));
+    }
+
+    private static string Text(JsonObject body, string key, string fallback, Dictionary<string, string[]> errors)
+    {
+        if (body[key] is null)
+        {
+            return fallback;
+        }
+
+        if (body[key] is JsonValue value && value.TryGetValue<string>(out var text))
+        {
+            return text;
+        }
+
+        errors[key] = [$"{key} must be a string."];
+        return fallback;
+    }
+
+    /// <summary>The partner of the calling user, Odoo's default author; none when the user has none.</summary>
+    private static async Task<JsonNode?> CallerPartnerAsync(RecordService records, long uid, CancellationToken cancellationToken)
+    {
+        var users = await records.ModelAsync("res.users", cancellationToken);
+        return await records.Store.FindAsync(users, uid, cancellationToken) is { } user &&
+               RecordJson.ToJson(users, user)["partner_id"] is JsonValue partner && partner.TryGetValue<long>(out var partnerId)
+            ? partnerId
+            : null;
     }
 
     private static async Task<IResult> CreateAsync(string model, HttpContext http, RecordService records, CancellationToken cancellationToken)
