@@ -79,6 +79,11 @@ public static class RuleDefaults
             return rule with { OnChangeFieldIds = DomainFields(onChangeDomain).Where(model.HasField).ToList() };
         }
 
+        if (rule.Trigger is Triggers.OnWebhook && rule.RecordGetter is null)
+        {
+            return rule with { RecordGetter = Webhooks.WebhookProcessor.DefaultRecordGetter }; // Odoo's field default (spec §1.1)
+        }
+
         return rule;
     }
 

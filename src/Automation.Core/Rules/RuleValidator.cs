@@ -69,6 +69,8 @@ public static class RuleValidator
             CheckPython(getter, ScriptMode.Eval, "record_getter", errors);
         }
 
+        _ = Webhooks.WebhookGuards.Parse(rule, errors);
+
         for (var i = 0; i < rule.Actions.Count; i++)
         {
             CheckAction(rule.Actions[i], $"action_server_ids.{i.ToString(CultureInfo.InvariantCulture)}", model, models, errors);
