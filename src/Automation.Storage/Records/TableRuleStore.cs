@@ -62,6 +62,10 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
         return deleted;
     }
 
+    /// <summary>Changes whenever a rule is saved or deleted, on any instance: other caches of rules compare it.</summary>
+    public async Task<string> StampAsync(CancellationToken cancellationToken) =>
+        (await table.GetEntityIfExistsAsync(VersionPartition, VersionRow, cancellationToken))?.GetString("Stamp") ?? "";
+
     public void Dispose() => _gate.Dispose();
 
     private static string RowKey(long id) => id.ToString("D12", CultureInfo.InvariantCulture);
