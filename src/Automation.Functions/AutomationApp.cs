@@ -2,6 +2,7 @@ using Automation.Functions.Api;
 using Automation.Functions.Endpoints;
 using Automation.Functions.Hosting;
 using Automation.Functions.Records;
+using Automation.Functions.Webhooks;
 
 namespace Automation.Functions;
 
@@ -18,6 +19,7 @@ public static class AutomationApp
         var storage = builder.AddAutomationHosting();
         builder.Services.AddAutomationApi(builder.Configuration);
         builder.Services.AddAutomationRecords(storage);
+        builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -31,6 +33,7 @@ public static class AutomationApp
         api.MapRecordsApi();
         api.MapModelsApi();
         api.MapRulesApi();
+        api.MapWebhookEndpoints();
         return app;
     }
 }

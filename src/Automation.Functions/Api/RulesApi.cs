@@ -39,7 +39,7 @@ public static class RulesApi
         }
 
         var saved = await store.SaveAsync(rule!, cancellationToken);
-        return TypedResults.Created($"/api/admin/rules/{saved.Id}", RuleJson.ToJson(saved));
+        return TypedResults.Created($"/api/admin/rules/{saved.Id}", await ChangedAsync(null, saved, http, cancellationToken));
     }
 
     private static async Task<IResult> ReplaceAsync(long id, HttpContext http, IRuleStore store, IModelRegistry models, CancellationToken cancellationToken)
@@ -50,6 +50,11 @@ public static class RulesApi
         }
 
         var body = await RecordsApi.ReadObjectAsync(http.Request, cancellationToken);
+        foreach (var (key, value) in existing.Extra.Where(p => p.Key.EndsWith("_secret", StringComparison.Ordinal) && !body.ContainsKey(p.Key)))
+        {
+            body[key] = value?.DeepClone(); // write-only fields are never shown, so a PUT that leaves them out keeps them
+        }
+
         return await SaveAsync(existing, body, http, store, models, cancellationToken);
     }
 
@@ -82,13 +87,35 @@ public static class RulesApi
         }
 
         var saved = await store.SaveAsync(rule! with { LastRun = existing.LastRun }, cancellationToken);
-        return TypedResults.Ok(RuleJson.ToJson(saved));
+        return TypedResults.Ok(await ChangedAsync(existing, saved, http, cancellationToken));
     }
 
-    private static async Task<IResult> DeleteAsync(long id, IRuleStore store, CancellationToken cancellationToken) =>
-        await store.DeleteAsync(id, cancellationToken)
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no rule {id}.");
+    private static async Task<IResult> DeleteAsync(long id, IRuleStore store, IEnumerable<IRuleChangeHook> hooks, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(id, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no rule {id}.");
+        }
+
+        foreach (var hook in hooks)
+        {
+            await hook.DeletedAsync(id, cancellationToken);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The saved rule's JSON, with what the <see cref="IRuleChangeHook"/>s add (the webhook URL).</summary>
+    private static async Task<JsonObject> ChangedAsync(AutomationRule? previous, AutomationRule saved, HttpContext http, CancellationToken cancellationToken)
+    {
+        var json = RuleJson.ToJson(saved);
+        foreach (var hook in http.RequestServices.GetServices<IRuleChangeHook>())
+        {
+            await hook.SavedAsync(previous, saved, json, http, cancellationToken);
+        }
+
+        return json;
+    }
 
     private static async Task<IResult> RunsAsync(long id, IRunLog runs, int? limit, CancellationToken cancellationToken) =>
         TypedResults.Ok(await runs.ListAsync(id, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken));
