@@ -18,6 +18,9 @@ public sealed class ScriptContext
     /// <summary>Ids bound to <c>records</c>; <c>record</c> is the first (Odoo's active_id).</summary>
     public IReadOnlyList<long>? RecordIds { get; init; }
 
+    /// <summary>Binds <c>self</c> to the records too, as the compute code of a computed field expects (Odoo Studio).</summary>
+    public bool SelfIsRecords { get; init; }
+
     /// <summary>Webhook payload (JsonElement or .NET values) bound to <c>payload</c> when not null.</summary>
     public object? Payload { get; init; }
 

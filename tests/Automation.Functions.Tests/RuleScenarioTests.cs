@@ -193,6 +193,76 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scenario09_RecomputeTriggers_ARelatedFieldChangedElsewhereRunsTheLeadsRule()
+    {
+        var people = _lead.Replace("x_lead", "x_person", StringComparison.Ordinal);
+        var leads = _lead.Replace("x_lead", "x_elead", StringComparison.Ordinal);
+        await SendAsync(HttpMethod.Put, $"/api/admin/models/{people}", """{"fields": {"name": {"type": "char"}, "employee": {"type": "boolean"}}}""",
+            HttpStatusCode.Created);
+        await SendAsync(HttpMethod.Put, $"/api/admin/models/{leads}", $$$"""
+            {"fields": {
+              "name": {"type": "char"},
+              "partner_id": {"type": "many2one", "relation": "{{{people}}}"},
+              "employee": {"type": "boolean", "related": "partner_id.employee"},
+              "user_id": {"type": "many2one", "relation": "res.users"}
+            }}
+            """, HttpStatusCode.Created);
+        await CreateRuleAsync("on_create_or_write", SetUser(Demo), filterDomain: "[('employee','=',True)]", model: leads);
+        var person = await CreateAsync(people, """{"name":"Not yet an employee"}""");
+        var lead = await CreateAsync(leads, $$"""{"name":"Lead","partner_id":{{person}}}""");
+        await QuietAsync();
+        Assert.Null((await GetAsync($"/api/records/{leads}/{lead}"))!["user_id"]);
+
+        await SendAsync(HttpMethod.Patch, $"/api/records/{people}/{person}", """{"employee":true}""", HttpStatusCode.OK);
+
+        var done = await Eventually.MatchAsync(() => GetAsync($"/api/records/{leads}/{lead}"), l => l!["user_id"]?.GetValue<long>() == Demo,
+            TimeSpan.FromSeconds(30), "the recomputed lead to get the user");
+        Assert.True(done!["employee"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Scenario10_ComputedFieldWithPreAndPost_SettingPriorityRunsOnce()
+    {
+        var tasks = _lead.Replace("x_lead", "x_task", StringComparison.Ordinal);
+        await SendAsync(HttpMethod.Put, $"/api/admin/models/{tasks}", """
+            {"fields": {
+              "name": {"type": "char"},
+              "priority": {"type": "boolean"},
+              "note": {"type": "char"},
+              "deadline": {"type": "date", "depends": ["priority"],
+                           "compute": "for record in self:\n    record['deadline'] = datetime.date(2026, 12, 1) if record.priority else False"}
+            }}
+            """, HttpStatusCode.Created);
+        var body = new JsonObject
+        {
+            ["name"] = "Deadline mail",
+            ["model"] = tasks,
+            ["trigger"] = "on_create_or_write",
+            ["trigger_field_ids"] = new JsonArray("deadline"),
+            ["filter_pre_domain"] = "[('deadline', '=', False)]",
+            ["filter_domain"] = "[('deadline', '!=', False)]",
+            ["action_server_ids"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "Count the mail",
+                ["state"] = "code",
+                ["code"] = "env['res.partner.category'].create({'name': 'deadline mail: ' + record.name})",
+            }),
+        };
+        await SendAsync(HttpMethod.Post, "/api/admin/rules", body.ToJsonString(), HttpStatusCode.Created);
+        var name = "T" + Guid.NewGuid().ToString("N")[..8];
+        var task = await CreateAsync(tasks, $$"""{"name":"{{name}}"}""");
+
+        var written = await SendAsync(HttpMethod.Patch, $"/api/records/{tasks}/{task}", """{"priority":true}""", HttpStatusCode.OK);
+        await QuietAsync();
+        await SendAsync(HttpMethod.Patch, $"/api/records/{tasks}/{task}", """{"note":"unrelated"}""", HttpStatusCode.OK);
+        await QuietAsync();
+
+        Assert.Equal("2026-12-01", written!["deadline"]!.GetValue<string>());
+        var mails = await GetAsync("/api/records/res.partner.category?limit=1000&fields=name&domain=" + Uri.EscapeDataString($"[('name', '=', 'deadline mail: {name}')]"));
+        Assert.Single(mails!["records"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Scenario11_StageSet_RunsOnlyWhenTheStageBecomesS1()
     {
         var project = await CreateProjectModelAsync();
@@ -412,6 +482,44 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.NotNull(badAuthor!["errors"]!["author_id"]);
         Assert.NotNull(unknownKey!["errors"]!["to"]);
         Assert.Contains("chatter", noChatter!["errors"]!["model"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scenario21_StageComputedOnCreate_RunsTheStageRuleExactlyOnce()
+    {
+        var stages = _lead.Replace("x_lead", "x_nstage", StringComparison.Ordinal);
+        var leads = _lead.Replace("x_lead", "x_slead", StringComparison.Ordinal);
+        await SendAsync(HttpMethod.Put, $"/api/admin/models/{stages}", """{"fields": {"name": {"type": "char"}}}""", HttpStatusCode.Created);
+        var stageNew = await CreateAsync(stages, """{"name":"New"}""");
+        await SendAsync(HttpMethod.Put, $"/api/admin/models/{leads}", new JsonObject
+        {
+            ["fields"] = new JsonObject
+            {
+                ["name"] = new JsonObject { ["type"] = "char" },
+                ["stage_id"] = new JsonObject
+                {
+                    ["type"] = "many2one",
+                    ["relation"] = stages,
+                    ["depends"] = new JsonArray("name"),
+                    ["compute"] = $"for record in self:\n    record['stage_id'] = {stageNew}",
+                },
+            },
+        }.ToJsonString(), HttpStatusCode.Created);
+        var rule = await CreateRuleAsync("on_stage_set", new JsonObject
+        {
+            ["name"] = "Create a record",
+            ["state"] = "code",
+            ["code"] = "env['res.partner.category'].create({'name': 'stage new: ' + record.name})",
+        }, model: leads, reference: stageNew);
+        var name = "L" + Guid.NewGuid().ToString("N")[..8];
+
+        var lead = await SendAsync(HttpMethod.Post, $"/api/records/{leads}", $$"""{"name":"{{name}}"}""", HttpStatusCode.Created);
+        await Eventually.MatchAsync(() => GetAsync($"/api/admin/rules/{rule}/runs"), r => r!.AsArray().Count > 0, TimeSpan.FromSeconds(30), "the rule");
+        await QuietAsync();
+
+        Assert.Equal(stageNew, lead!["stage_id"]!.GetValue<long>());
+        var created = await GetAsync("/api/records/res.partner.category?limit=1000&fields=name&domain=" + Uri.EscapeDataString($"[('name', '=', 'stage new: {name}')]"));
+        Assert.Single(created!["records"]!.AsArray());
     }
 
     [Fact]

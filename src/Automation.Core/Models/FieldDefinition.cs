@@ -33,6 +33,25 @@ public sealed record FieldDefinition
     /// <summary>For char fields: the <c>ir.sequence</c> code whose next number fills the field when a create leaves it empty.</summary>
     public string? Sequence { get; init; }
 
+    /// <summary>
+    /// Python that assigns this field on each record of <c>self</c> (Odoo's <c>compute</c>, as in Studio:
+    /// <c>for record in self: record['x_total'] = …</c>). The value is stored and recomputed when a <see cref="Depends"/>
+    /// path changes; it cannot be written through the API.
+    /// </summary>
+    public string? Compute { get; init; }
+
+    /// <summary>The paths <see cref="Compute"/> reads (<c>priority</c>, <c>partner_id.x_employee</c>).</summary>
+    public IReadOnlyList<string> Depends { get; init; } = [];
+
+    /// <summary>A related field (Odoo's <c>related</c>): the value at this path, stored and kept current.</summary>
+    public string? Related { get; init; }
+
+    /// <summary>Computed or related: filled by the engine, never by a caller.</summary>
+    public bool IsComputed => Compute is not null || Related is not null;
+
+    /// <summary>The paths whose change recomputes the field.</summary>
+    public IReadOnlyList<string> Dependencies => Related is not null ? [Related] : Depends;
+
     /// <summary>one2many values are not stored on the record; they are the inverse many2one's records.</summary>
     public bool IsStored => Type != FieldType.One2many;
 

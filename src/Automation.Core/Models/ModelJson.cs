@@ -21,6 +21,7 @@ public static class ModelJson
     private static readonly HashSet<string> FieldKeys = new(StringComparer.Ordinal)
     {
         "name", "type", "string", "required", "readonly", "default", "selection", "relation", "inverse_name", "sequence",
+        "compute", "depends", "related",
     };
 
     private static readonly string AllTypes = string.Join(", ", Enum.GetValues<FieldType>().Select(t => t.ApiName()));
@@ -172,6 +173,17 @@ public static class ModelJson
             json["sequence"] = field.Sequence;
         }
 
+        if (field.Compute is not null)
+        {
+            json["compute"] = field.Compute;
+            json["depends"] = new JsonArray([.. field.Depends.Select(d => (JsonNode)d)]);
+        }
+
+        if (field.Related is not null)
+        {
+            json["related"] = field.Related;
+        }
+
         return json;
     }
 
@@ -216,6 +228,9 @@ public static class ModelJson
             Relation = OptionalString(json, "relation", errors, path),
             InverseName = OptionalString(json, "inverse_name", errors, path),
             Sequence = OptionalString(json, "sequence", errors, path),
+            Compute = OptionalString(json, "compute", errors, path),
+            Depends = OptionalStrings(json, "depends", errors, path),
+            Related = OptionalString(json, "related", errors, path),
         };
         return errors.Count == before ? field : null;
     }
@@ -264,6 +279,22 @@ public static class ModelJson
 
         errors.Add(path is null ? key : $"{path}.{key}", "Expected a string.");
         return null;
+    }
+
+    private static List<string> OptionalStrings(JsonElement json, string key, FieldErrors errors, string path)
+    {
+        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String))
+        {
+            return [.. value.EnumerateArray().Select(v => v.GetString()!)];
+        }
+
+        errors.Add($"{path}.{key}", "Expected an array of strings.");
+        return [];
     }
 
     private static bool OptionalBool(JsonElement json, string key, FieldErrors errors, string path)

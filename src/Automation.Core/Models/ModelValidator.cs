@@ -110,6 +110,8 @@ public static partial class ModelValidator
             errors.Add($"{path}.sequence", "The sequence code must not be empty.");
         }
 
+        ValidateComputed(model, field, lookup, path, errors);
+
         if (field.Default is not null)
         {
             if (field.Type == FieldType.One2many)
@@ -119,6 +121,105 @@ public static partial class ModelValidator
             else if (!RecordJson.TryParseFieldValue(field, field.Default, out _, out var error))
             {
                 errors.Add($"{path}.default", $"Invalid default: {error}");
+            }
+        }
+    }
+
+    /// <summary>Most dependencies a computed field may declare, and most segments a dependency path may have.</summary>
+    public const int MaxDependencies = 16;
+
+    public const int MaxPathSegments = 4;
+
+    /// <summary>
+    /// A computed field has compute code (with its dependencies) or a related path, not both; every path runs through
+    /// many2one fields to a field that exists; a related field has the type of the field it mirrors; a computed field
+    /// depends only on computed fields of its own model declared before it (so one pass in declaration order suffices).
+    /// </summary>
+    private static void ValidateComputed(ModelDefinition model, FieldDefinition field, Func<string, ModelDefinition?> lookup, string path,
+        FieldErrors errors)
+    {
+        if (!field.IsComputed)
+        {
+            if (field.Depends.Count > 0)
+            {
+                errors.Add($"{path}.depends", "depends only applies to a field with compute code.");
+            }
+
+            return;
+        }
+
+        if (field.Compute is not null && field.Related is not null)
+        {
+            errors.Add($"{path}.related", "A field is either computed (compute) or related, not both.");
+            return;
+        }
+
+        if (field.Type == FieldType.One2many || field.Sequence is not null || field.Default is not null || field.Required)
+        {
+            errors.Add(path, "A computed or related field cannot be one2many, have a sequence or a default, or be required.");
+        }
+
+        if (field.Compute is { } code)
+        {
+            if (string.IsNullOrWhiteSpace(code))
+            {
+                errors.Add($"{path}.compute", "The compute code is empty.");
+            }
+            else if (Scripting.ScriptEngine.Shared.Validate(code) is { } syntax)
+            {
+                errors.Add($"{path}.compute", syntax.Message);
+            }
+
+            if (field.Depends.Count is 0 or > MaxDependencies)
+            {
+                errors.Add($"{path}.depends", $"A computed field lists the 1 to {MaxDependencies} paths its code reads, e.g. [\"partner_id.email\"].");
+            }
+        }
+
+        var key = field.Related is null ? $"{path}.depends" : $"{path}.related";
+        var own = model.Fields.TakeWhile(f => f != field).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var dependency in field.Dependencies)
+        {
+            var segments = dependency.Split('.');
+            var current = model;
+            FieldDefinition? last = null;
+            for (var i = 0; i < segments.Length && current is not null; i++)
+            {
+                last = current.Field(segments[i]);
+                var isLast = i == segments.Length - 1;
+                if (last is null && !(isLast && ModelDefinition.MagicFields.Contains(segments[i])))
+                {
+                    errors.Add(key, $"'{dependency}': {current.Name} has no field '{segments[i]}'.");
+                    return;
+                }
+
+                if (i == 0 && last is { IsComputed: true } && !own.Contains(last.Name))
+                {
+                    errors.Add(key, $"'{dependency}': a computed field may depend on another computed field of its model only when that one is declared before it.");
+                    return;
+                }
+
+                if (!isLast)
+                {
+                    if (last!.Type != FieldType.Many2one)
+                    {
+                        errors.Add(key, $"'{dependency}': '{segments[i]}' is a {last.Type.ApiName()} field; only many2one fields can be followed.");
+                        return;
+                    }
+
+                    current = string.Equals(last.Relation, model.Name, StringComparison.Ordinal) ? model : lookup(last.Relation!);
+                }
+            }
+
+            if (segments.Length > MaxPathSegments || segments.Any(string.IsNullOrEmpty))
+            {
+                errors.Add(key, $"'{dependency}' is not a path of at most {MaxPathSegments} field names.");
+                return;
+            }
+
+            if (field.Related is not null && last is not null && (last.Type != field.Type || last.Relation != field.Relation))
+            {
+                errors.Add(key, $"'{dependency}' is a {last.Type.ApiName()} field; the related field must have the same type (and relation).");
             }
         }
     }

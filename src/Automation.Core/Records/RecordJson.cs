@@ -128,6 +128,12 @@ public static partial class RecordJson
                 continue;
             }
 
+            if (field.IsComputed)
+            {
+                errors.Add(name, $"Field '{name}' is {(field.Related is null ? "computed" : "related to " + field.Related)} and cannot be written.");
+                continue;
+            }
+
             // System.Text.Json keeps escaped lone surrogates ("\uD800") and throws when they are read as text.
             var result = IsValidUnicode(property.Value)
                 ? ParseField(field, property.Value, allowCommands: true)

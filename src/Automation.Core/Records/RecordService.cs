@@ -9,10 +9,14 @@ namespace Automation.Core.Records;
 /// The engine's write path for record JSON (API.md "Records"): parse and validate values, apply defaults, carry out
 /// x2many commands, and hand the result to the <see cref="IRecordStore"/>, so every create, write and delete, from
 /// the API, an action or a script, becomes a change event. one2many links live on the inverse many2one of the
-/// related records, so one2many commands write those records.
+/// related records, so one2many commands write those records. Computed and related fields of the record are
+/// recomputed inside the write that changes what they depend on (<see cref="ComputedFields"/>).
 /// </summary>
-public sealed class RecordService(IModelRegistry models, IRecordStore store)
+public sealed class RecordService(IModelRegistry models, IRecordStore store, ComputedFields? computed = null)
 {
+    /// <summary>Attempts of a write that recomputes fields when another write keeps changing the record in between.</summary>
+    public const int MaxComputeAttempts = 8;
+
     /// <summary>Nested creates through x2many commands stop here: deeper is a mistake or an attack.</summary>
     public const int MaxNesting = 8;
 
@@ -38,7 +42,71 @@ public sealed class RecordService(IModelRegistry models, IRecordStore store)
             await ApplyCommandsAsync(model, id, current, parsed.Commands, stored, context, 0, cancellationToken);
         }
 
-        return await store.WriteAsync(model, id, stored, ifMatch, context, cancellationToken);
+        return await WriteComputedAsync(model, id, stored, stored.Keys.ToList(), ifMatch, context, cancellationToken);
+    }
+
+    /// <summary>Recomputes <paramref name="fields"/> (computed fields) of a record because something they read elsewhere changed.</summary>
+    public async Task RecomputeAsync(Dependent dependent, ChangeContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dependent);
+        var dependencies = dependent.Model.Fields.Where(f => dependent.Fields.Contains(f.Name)).SelectMany(f => f.Dependencies)
+            .Select(d => d.Split('.')[0]).ToList();
+        try
+        {
+            await WriteComputedAsync(dependent.Model, dependent.Id, new Dictionary<string, object?>(StringComparer.Ordinal), dependencies, null, context,
+                cancellationToken, skipUnchanged: true);
+        }
+        catch (RecordNotFoundException)
+        {
+            // Deleted meanwhile: nothing to keep current.
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="stored"/> with the computed fields that depend on <paramref name="changed"/>, computed from
+    /// the record as it will be. The write is guarded by the version the computation read, and computed again when
+    /// another write got in between, so a computed value never mixes two versions of the record.
+    /// </summary>
+    private async Task<RecordData> WriteComputedAsync(ModelDefinition model, long id, Dictionary<string, object?> stored, IReadOnlyCollection<string> changed,
+        string? ifMatch, ChangeContext context, CancellationToken cancellationToken, bool skipUnchanged = false)
+    {
+        if (computed is null || !model.Fields.Any(f => f.IsComputed && f.Dependencies.Any(d => changed.Contains(d.Split('.')[0]))))
+        {
+            return await store.WriteAsync(model, id, stored, ifMatch, context, cancellationToken);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await GetAsync(model, id, cancellationToken);
+            var next = new Dictionary<string, object?>(current.Values, StringComparer.Ordinal);
+            foreach (var (name, value) in stored)
+            {
+                next[name] = value;
+            }
+
+            var values = new Dictionary<string, object?>(stored, StringComparer.Ordinal);
+            foreach (var (name, value) in await computed.ComputeAsync(model, id, next, changed, cancellationToken))
+            {
+                if (!skipUnchanged || !FieldValues.AreEqual(model.Field(name)!, current[name], value))
+                {
+                    values[name] = value;
+                }
+            }
+
+            if (values.Count == 0)
+            {
+                return current;
+            }
+
+            try
+            {
+                return await store.WriteAsync(model, id, values, ifMatch ?? current.ETag, context, cancellationToken);
+            }
+            catch (RecordConflictException) when (ifMatch is null && attempt < MaxComputeAttempts)
+            {
+                // Changed between our read and our write: compute again from the new version.
+            }
+        }
     }
 
     /// <summary>
@@ -97,6 +165,14 @@ public sealed class RecordService(IModelRegistry models, IRecordStore store)
         if (many2many.Count > 0)
         {
             await ApplyCommandsAsync(model, 0, null, many2many, stored, context, depth, cancellationToken);
+        }
+
+        if (computed is not null && model.Fields.Any(f => f.IsComputed))
+        {
+            foreach (var (name, value) in await computed.ComputeAsync(model, 0, stored, null, cancellationToken))
+            {
+                stored[name] = value;
+            }
         }
 
         var record = await store.CreateAsync(model, stored, context, cancellationToken);

@@ -51,7 +51,8 @@ public sealed class OnChange(IRuleStore rules, IModelRegistry models, RecordServ
                 }
             }
 
-            var environment = new FormEnvironment(new RecordScriptEnvironment(records, models, ChangeContext.External(uid)), model.Name, form);
+            var environment = new PendingRecordEnvironment(new RecordScriptEnvironment(records, models, ChangeContext.External(uid)), model, FormRecordId, form,
+                computedOnly: false);
             foreach (var action in rule.Actions.Where(a => a.State == "code"))
             {
                 var script = scripts.Compile(action.Text("code") ?? "");
@@ -85,72 +86,5 @@ public sealed class OnChange(IRuleStore rules, IModelRegistry models, RecordServ
         }
 
         return new OnChangeResult(result, warning);
-    }
-
-    /// <summary>Serves the form record (id −1) from memory; everything else goes to the store.</summary>
-    private sealed class FormEnvironment(IScriptEnvironment inner, string model, Dictionary<string, object?> form) : IScriptEnvironment
-    {
-        public HashSet<string> Assigned { get; } = new(StringComparer.Ordinal);
-
-        public long Uid => inner.Uid;
-
-        public ScriptModel? GetModel(string name) => inner.GetModel(name);
-
-        public IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(string name, IReadOnlyList<long> ids, IReadOnlyCollection<string>? fields)
-        {
-            if (name != model || !ids.Contains(FormRecordId))
-            {
-                return inner.Read(name, ids, fields);
-            }
-
-            var definition = inner.GetModel(name)!;
-            var row = new Dictionary<string, object?>(StringComparer.Ordinal) { ["id"] = FormRecordId };
-            foreach (var field in definition.Fields.Keys.Where(f => fields is null || fields.Contains(f)))
-            {
-                row[field] = form.GetValueOrDefault(field);
-            }
-
-            var others = inner.Read(name, ids.Where(i => i != FormRecordId).ToList(), fields);
-            return [row, .. others];
-        }
-
-        public void Write(string name, IReadOnlyList<long> ids, IReadOnlyDictionary<string, object?> values)
-        {
-            if (name == model && ids.Contains(FormRecordId))
-            {
-                foreach (var (field, value) in values)
-                {
-                    Assign(field, value);
-                }
-
-                ids = ids.Where(i => i != FormRecordId).ToList();
-                if (ids.Count == 0)
-                {
-                    return;
-                }
-            }
-
-            inner.Write(name, ids, values);
-        }
-
-        public void Assign(string field, object? value)
-        {
-            form[field] = value;
-            Assigned.Add(field);
-        }
-
-        public IReadOnlyList<long> Search(string name, IReadOnlyList<object?> domain, int offset, int? limit, string? order) =>
-            inner.Search(name, domain, offset, limit, order);
-
-        public long SearchCount(string name, IReadOnlyList<object?> domain) => inner.SearchCount(name, domain);
-
-        public IReadOnlyList<long> Create(string name, IReadOnlyList<IReadOnlyDictionary<string, object?>> values) => inner.Create(name, values);
-
-        public void Unlink(string name, IReadOnlyList<long> ids) => inner.Unlink(name, ids.Where(i => i != FormRecordId).ToList());
-
-        public IReadOnlyList<long> Exists(string name, IReadOnlyList<long> ids) =>
-            name == model && ids.Contains(FormRecordId) ? [FormRecordId, .. inner.Exists(name, ids.Where(i => i != FormRecordId).ToList())] : inner.Exists(name, ids);
-
-        public long MessagePost(string name, long id, IReadOnlyDictionary<string, object?> values) => inner.MessagePost(name, id, values);
     }
 }

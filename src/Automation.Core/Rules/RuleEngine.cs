@@ -17,6 +17,12 @@ public sealed record RuleEngineOptions
 
     /// <summary>How long a processor holds a run it claimed before another may take it over (it crashed, say).</summary>
     public TimeSpan RunLease { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Told when a record that depends on the changed one could not be recomputed (its compute code fails on the new
+    /// values): the change stands, the dependent keeps its previous value, and this says why (the host logs it).
+    /// </summary>
+    public Action<ChangeEvent, Dependent, Exception>? RecomputeFailed { get; init; }
 }
 
 /// <summary>
@@ -36,7 +42,8 @@ public sealed class RuleEngine(
     ActionRunner actions,
     IRunLog runs,
     TimeProvider time,
-    RuleEngineOptions options)
+    RuleEngineOptions options,
+    ComputedFields? computed = null)
 {
     /// <summary>The run-log partition that marks events handled to the end (no rule has id 0).</summary>
     private const long HandledMarker = 0;
@@ -50,6 +57,7 @@ public sealed class RuleEngine(
             return [];
         }
 
+        await RecomputeDependentsAsync(model, change, cancellationToken);
         var triggers = change.Kind switch
         {
             ChangeKind.Create => Triggers.Create,
@@ -122,6 +130,32 @@ public sealed class RuleEngine(
             FinishedAt = time.GetUtcNow().UtcDateTime,
         }, cancellationToken);
         return completed;
+    }
+
+    /// <summary>
+    /// Records of other models whose computed fields read the changed fields through a many2one path are recomputed
+    /// here, when the event is handled, so the recomputation is as durable as the event. Their writes are changes in the
+    /// same chain, so their rules run too (spec §10 scenario 9). Idempotent: a redelivery finds nothing left to change.
+    /// </summary>
+    private async Task RecomputeDependentsAsync(ModelDefinition model, ChangeEvent change, CancellationToken cancellationToken)
+    {
+        if (computed is null)
+        {
+            return;
+        }
+
+        var changed = change.Kind == ChangeKind.Write ? change.Changed : null;
+        foreach (var dependent in await computed.DependentsAsync(model, change.RecordId, changed, cancellationToken))
+        {
+            try
+            {
+                await records.RecomputeAsync(dependent, new ChangeContext(change.Actor, change.Chain), cancellationToken);
+            }
+            catch (Exception e) when (IsPermanent(e))
+            {
+                options.RecomputeFailed?.Invoke(change, dependent, e);
+            }
+        }
     }
 
     /// <summary>

@@ -30,6 +30,7 @@ public static class RecordsRegistration
         services.AddSingleton<IModelRegistry>(sp => new TableModelRegistry(Table(sp, TableModelRegistry.TableName), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new GroupCommit(Table(sp, RecordEntities.TableName)));
         services.AddSingleton<IRecordStore>(sp => ActivatorUtilities.CreateInstance<TableRecordStore>(sp, Table(sp, RecordEntities.TableName)));
+        services.AddSingleton<ComputedFields>();
         services.AddSingleton<RecordService>();
 
         // The rule engine and the queue function that feeds it change events.
@@ -39,6 +40,9 @@ public static class RecordsRegistration
         services.AddSingleton(sp => new RuleEngineOptions
         {
             MaxChainDepth = sp.GetRequiredService<IConfiguration>().GetValue("Automation:MaxChainDepth", 16),
+            RecomputeFailed = (change, dependent, error) => sp.GetRequiredService<ILogger<RuleEngine>>().LogWarning(
+                "Could not recompute {Fields} of {Model} {RecordId} after a change of {ChangedModel} {ChangedId} (chain {ChainId}): {Error}",
+                string.Join(", ", dependent.Fields), dependent.Model.Name, dependent.Id, change.Model, change.RecordId, change.Chain.Id, error.Message),
         });
         services.AddSingleton(ScriptEngine.Shared);
         services.AddSingleton<ActionRunner>();

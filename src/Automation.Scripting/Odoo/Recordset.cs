@@ -256,6 +256,10 @@ internal sealed class Recordset(EnvObject env, string model, long[] ids) : PyObj
         }
     }
 
+    /// <summary><c>record['field'] = value</c>, as Studio's compute code writes it: the same as <c>record.field = value</c>.</summary>
+    public override void SetItem(Run run, object? key, object? value) =>
+        SetAttr(run, key as string ?? throw PyException.TypeError($"field names must be strings, not {Ops.TypeName(key)}"), value);
+
     public override void SetAttr(Run run, string name, object? value)
     {
         if (!Meta.Fields.ContainsKey(name))

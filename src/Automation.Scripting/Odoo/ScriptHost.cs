@@ -28,6 +28,7 @@ internal sealed class ScriptHost(Run run, ScriptContext context, List<ScriptLogE
                     return Env;
                 case "model":
                     return Context.Model == null ? Unbound.Instance : new Recordset(Env, Context.Model, []);
+                case "self" when Context.SelfIsRecords:
                 case "records":
                     return Context.Model == null ? Unbound.Instance : new Recordset(Env, Context.Model, [.. Context.RecordIds ?? []]);
                 case "record":
