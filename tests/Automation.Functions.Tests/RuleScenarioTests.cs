@@ -533,7 +533,8 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
         });
 
         await CreateLeadAsync("""{"name":"No partner"}""");
-        var runs = await Eventually.MatchAsync(() => GetAsync($"/api/admin/rules/{rule}/runs"), r => r!.AsArray().Count > 0, what: "the run");
+        var runs = await Eventually.MatchAsync(() => GetAsync($"/api/admin/rules/{rule}/runs"),
+            r => r!.AsArray().Any(x => x!["status"]!.GetValue<string>() != "running"), what: "the run to finish");
 
         var run = runs!.AsArray()[0]!;
         Assert.Equal("failed", run["status"]!.GetValue<string>());

@@ -17,7 +17,8 @@ public sealed class QueueListener(
     QueueClient poisonQueue,
     Func<QueueTrigger, CancellationToken, Task> handler,
     HostSettings settings,
-    ILogger logger)
+    ILogger logger,
+    QueueWakeups? wakeups = null)
 {
     /// <summary>
     /// How long a received message stays ours; renewed at half-time while the handler runs. The host uses 10 minutes;
@@ -45,6 +46,7 @@ public sealed class QueueListener(
             }
 
             IReadOnlyList<QueueMessage> batch;
+            var wake = wakeups?.Next(queue.Name) ?? Task.CompletedTask;
             try
             {
                 // Not cancelled mid-call: a receive the service completed but we abandoned would leave its messages
@@ -76,14 +78,18 @@ public sealed class QueueListener(
             {
                 try
                 {
-                    await Task.Delay(delay, stoppingToken);
+                    // This process's own sends wake the listener at once; anything else waits for the next poll.
+                    var waited = wakeups is null ? Task.Delay(delay, stoppingToken) : Task.WhenAny(wake, Task.Delay(delay, stoppingToken)).Unwrap();
+                    await waited;
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
 
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                delay = wake.IsCompleted && wakeups is not null
+                    ? MinPollingInterval
+                    : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxPollingInterval.Ticks));
                 continue;
             }
 

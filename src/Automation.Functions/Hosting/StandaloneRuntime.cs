@@ -15,7 +15,8 @@ public sealed class StandaloneRuntime(
     HostSettings settings,
     QueueServiceClient queues,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    QueueWakeups? wakeups = null) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<StandaloneRuntime>();
     private readonly List<QueueListener> _listeners = [];
@@ -46,7 +47,8 @@ public sealed class StandaloneRuntime(
                         queues.GetQueueClient(function.QueueName + "-poison"),
                         handler.RunAsync,
                         settings,
-                        loggers.CreateLogger("Function." + function.Name));
+                        loggers.CreateLogger("Function." + function.Name),
+                        wakeups);
                     lock (_listeners)
                     {
                         _listeners.Add(listener);

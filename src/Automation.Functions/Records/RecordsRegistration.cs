@@ -24,7 +24,9 @@ public static class RecordsRegistration
         services.AddSingleton(sp => new IdAllocator(Table(sp, IdAllocator.TableName), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new PendingEvents(Table(sp, RecordEntities.TableName),
             sp.GetRequiredService<QueueServiceClient>().GetQueueClient(PendingEvents.QueueName), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new EventPublisher(sp.GetRequiredService<PendingEvents>(), sp.GetRequiredService<ILogger<EventPublisher>>()));
+        services.AddSingleton<QueueWakeups>();
+        services.AddSingleton(sp => new EventPublisher(sp.GetRequiredService<PendingEvents>(), sp.GetRequiredService<ILogger<EventPublisher>>(),
+            wakeups: sp.GetRequiredService<QueueWakeups>()));
         services.AddHostedService<EventPublisherShutdown>();
         services.AddSingleton(sp => new SequenceNumbers(Table(sp, RecordEntities.TableName)));
         services.AddSingleton<IModelRegistry>(sp => new TableModelRegistry(Table(sp, TableModelRegistry.TableName), sp.GetRequiredService<TimeProvider>()));

@@ -17,7 +17,7 @@ public sealed class RecordEvents(PendingEvents events, RuleEngine engine, ILogge
     {
         foreach (var (change, claimChecked) in await events.ResolveAsync(trigger.MessageText, cancellationToken))
         {
-            var runs = await engine.HandleAsync(change, cancellationToken);
+            var runs = await engine.HandleAsync(change, cancellationToken, firstDelivery: trigger.DequeueCount == 1 && !claimChecked);
             foreach (var run in runs.Where(r => r.Status == RuleRun.Failed))
             {
                 logger.LogError("Rule {RuleId} failed on {Model} {RecordId} (event {EventId}, chain {ChainId}): {Error}",

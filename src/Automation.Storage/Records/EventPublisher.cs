@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Automation.Core.Events;
+using Automation.Storage.Queues;
 using Microsoft.Extensions.Logging;
 
 namespace Automation.Storage.Records;
@@ -21,10 +22,13 @@ public sealed class EventPublisher : IAsyncDisposable
     private readonly Task[] _workers;
     private long _outstanding;
 
-    public EventPublisher(PendingEvents events, ILogger<EventPublisher> logger, int workers = 4)
+    private readonly QueueWakeups? _wakeups;
+
+    public EventPublisher(PendingEvents events, ILogger<EventPublisher> logger, int workers = 4, QueueWakeups? wakeups = null)
     {
         _events = events;
         _logger = logger;
+        _wakeups = wakeups;
         _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync)).ToArray();
     }
 
@@ -78,7 +82,7 @@ public sealed class EventPublisher : IAsyncDisposable
 
             try
             {
-                await _events.SendAsync(batch, CancellationToken.None);
+                await _events.SendAsync(batch, CancellationToken.None, () => _wakeups?.Signal(PendingEvents.QueueName));
             }
             catch (Exception e) when (StorageFailure.IsStorageFailure(e) || e is InvalidOperationException)
             {

@@ -43,7 +43,8 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
     /// entities with one transaction per model (and per 100). An event too large for a message travels by claim
     /// check: the message carries its reference and its entity stays until the consumer completes it.
     /// </summary>
-    public async Task SendAsync(IReadOnlyList<ChangeEvent> batch, CancellationToken cancellationToken)
+    /// <param name="queued">Called once the messages are on the queue, before the pending entities are deleted.</param>
+    public async Task SendAsync(IReadOnlyList<ChangeEvent> batch, CancellationToken cancellationToken, Action? queued = null)
     {
         var delivered = new List<ChangeEvent>();
         var message = new JsonArray();
@@ -75,6 +76,7 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
             await queue.SendMessageAsync(EventMessage.Events(message), cancellationToken: cancellationToken);
         }
 
+        queued?.Invoke();
         foreach (var group in delivered.GroupBy(c => c.Model))
         {
             foreach (var chunk in group.Chunk(100))

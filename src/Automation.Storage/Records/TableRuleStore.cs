@@ -89,13 +89,23 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
             return snapshot;
         }
 
+        // Lookups that arrive while another one reads the version wait for it, then use its answer only if that read
+        // began after they arrived: it saw every rule change made before their event, so concurrent events share
+        // one version read and a change still reaches the next event.
+        var arrived = time.GetUtcNow();
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_snapshot is { } fresh && fresh.CheckedAt > arrived)
+            {
+                return fresh;
+            }
+
+            var started = time.GetUtcNow();
             var stamp = (await table.GetEntityIfExistsAsync(VersionPartition, VersionRow, cancellationToken))?.GetString("Stamp") ?? "";
             if (_snapshot is { } current && current.Stamp == stamp)
             {
-                _snapshot = current with { CheckedAt = time.GetUtcNow() };
+                _snapshot = current with { CheckedAt = started };
                 return _snapshot;
             }
 
@@ -104,7 +114,7 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
                 .OrderBy(r => r.Id)
                 .GroupBy(r => r.Model, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => (IReadOnlyList<AutomationRule>)g.ToList(), StringComparer.Ordinal);
-            _snapshot = new Snapshot(stamp, byModel, time.GetUtcNow());
+            _snapshot = new Snapshot(stamp, byModel, started);
             return _snapshot;
         }
         finally
@@ -113,5 +123,6 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
         }
     }
 
+    /// <param name="CheckedAt">When the version read that confirmed this snapshot began.</param>
     private sealed record Snapshot(string Stamp, IReadOnlyDictionary<string, IReadOnlyList<AutomationRule>> ByModel, DateTimeOffset CheckedAt);
 }
