@@ -154,6 +154,15 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
         await QuietAsync();
 
         Assert.Equal("Lead!", (await ReadLeadAsync(lead))["name"]!.GetValue<string>());
+        // The action's own write was handled inline and settled: no pending event is left for the sweeper to resend.
+        var pending = new List<string>();
+        await foreach (var entity in azurite.Tables.GetTableClient(RecordEntities.TableName).QueryAsync(
+                           $"PartitionKey eq '{_lead}' and RowKey ge '{RecordEntities.EventRowPrefix}' and RowKey lt '{RecordEntities.EventRowPrefix}~'"))
+        {
+            pending.Add(entity.RowKey);
+        }
+
+        Assert.Empty(pending);
     }
 
     [Fact]

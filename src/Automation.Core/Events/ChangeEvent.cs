@@ -49,7 +49,16 @@ public sealed record ChangeEvent
 
     public required CausalChain Chain { get; init; }
 
+    /// <summary>When, in whole seconds as Odoo keeps dates (<see cref="Moment"/> has the ticks).</summary>
     public required DateTime At { get; init; }
+
+    /// <summary>When, to the tick: event ids start with their UTC ticks (D19), <see cref="At"/> otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTime Moment =>
+        Id.Length > 20 && Id[19] == '-' && long.TryParse(Id.AsSpan(0, 19), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
+            ? new DateTime(ticks, DateTimeKind.Utc)
+            : At;
 }
 
 /// <summary>Who and in which chain a change is made.</summary>
@@ -60,6 +69,13 @@ public sealed record ChangeContext(Actor Actor, CausalChain Chain)
     /// an action makes right after the action, depth first, as Odoo does with nested writes (spec §2.8).
     /// </summary>
     public Action<ChangeEvent>? OnCommitted { get; init; }
+
+    /// <summary>
+    /// Whoever receives <see cref="OnCommitted"/> handles these changes itself and settles their pending events, so they
+    /// are not published to the queue (saving a queue round trip per change). If the handler dies first, the sweeper
+    /// publishes them from their pending entities: nothing is lost, only later.
+    /// </summary>
+    public bool HandledInline { get; init; }
 
     /// <summary>An edit from outside (API, webhook): the administrator, a new chain.</summary>
     public static ChangeContext External(long uid = 1) => new(new Actor(uid), CausalChain.Start());

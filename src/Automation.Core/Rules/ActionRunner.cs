@@ -19,6 +19,12 @@ public sealed record ActionContext(ChangeContext Change)
     public IReadOnlyDictionary<(string Model, long Id), JsonObject>? Tombstones { get; init; }
 
     public Action<ScriptLogEntry>? Log { get; init; }
+
+    /// <summary>
+    /// Records as the engine just read them, which code may read without a storage round trip (the rule's record, when
+    /// nothing has been written since it was read). Null when unknown.
+    /// </summary>
+    public IReadOnlyDictionary<(string Model, long Id), RecordData>? Known { get; init; }
 }
 
 /// <summary>An action that cannot succeed as configured or with this data: the run fails and is not retried.</summary>
@@ -126,7 +132,7 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
     /// </summary>
     private async Task<object?> RunScriptAsync(CompiledScript script, ModelDefinition model, long recordId, ActionContext context, bool evaluate)
     {
-        var environment = new RecordScriptEnvironment(records, models, context.Change, context.Tombstones);
+        var environment = new RecordScriptEnvironment(records, models, context.Change, context.Tombstones, context.Known);
         var scriptContext = new ScriptContext
         {
             Environment = environment,

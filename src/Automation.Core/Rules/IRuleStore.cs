@@ -10,6 +10,12 @@ public interface IRuleStore
     /// <summary>Active rules of <paramref name="model"/> in id order, as of the latest change on any instance.</summary>
     Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Active rules of <paramref name="model"/> as of a look at the latest version that began after
+    /// <paramref name="seenAfter"/>: for an event committed then, every rule change that completed before it.
+    /// </summary>
+    Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, DateTimeOffset seenAfter, CancellationToken cancellationToken);
+
     /// <summary>Creates (id 0: a new id is assigned) or replaces a rule; returns it as stored.</summary>
     Task<AutomationRule> SaveAsync(AutomationRule rule, CancellationToken cancellationToken);
 

@@ -19,9 +19,13 @@ public sealed class RecordScriptEnvironment(
     RecordService records,
     IModelRegistry models,
     ChangeContext context,
-    IReadOnlyDictionary<(string Model, long Id), JsonObject>? tombstones = null) : IScriptEnvironment
+    IReadOnlyDictionary<(string Model, long Id), JsonObject>? tombstones = null,
+    IReadOnlyDictionary<(string Model, long Id), RecordData>? known = null) : IScriptEnvironment
 {
     private readonly Dictionary<string, ModelDefinition?> _models = new(StringComparer.Ordinal);
+
+    /// <summary>Records as the engine just read them (the rule's record): served without a storage read until this script writes anything.</summary>
+    private IReadOnlyDictionary<(string Model, long Id), RecordData>? _known = known;
 
     public long Uid => context.Actor.Uid;
 
@@ -34,7 +38,17 @@ public sealed class RecordScriptEnvironment(
     public IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(string model, IReadOnlyList<long> ids, IReadOnlyCollection<string>? fields)
     {
         var definition = Require(model);
-        var found = Wait(records.Store.FindManyAsync(definition, ids, CancellationToken.None)).ToDictionary(r => r.Id);
+        var known = _known;
+        var missing = known is null ? ids : ids.Where(i => !known.ContainsKey((model, i))).ToList();
+        var found = (missing.Count == 0 ? [] : Wait(records.Store.FindManyAsync(definition, missing, CancellationToken.None))).ToDictionary(r => r.Id);
+        if (known is not null)
+        {
+            foreach (var id in ids.Where(i => known.ContainsKey((model, i))))
+            {
+                found[id] = known[(model, id)];
+            }
+        }
+
         var rows = new List<IReadOnlyDictionary<string, object?>>();
         foreach (var id in ids)
         {
@@ -98,12 +112,14 @@ public sealed class RecordScriptEnvironment(
 
     public IReadOnlyList<long> Create(string model, IReadOnlyList<IReadOnlyDictionary<string, object?>> values)
     {
+        _known = null;
         var definition = Require(model);
         return values.Select(v => Wait(records.CreateAsync(definition, ToJson(v), context, CancellationToken.None)).Id).ToList();
     }
 
     public void Write(string model, IReadOnlyList<long> ids, IReadOnlyDictionary<string, object?> values)
     {
+        _known = null;
         var definition = Require(model);
         foreach (var id in ids)
         {
@@ -113,6 +129,7 @@ public sealed class RecordScriptEnvironment(
 
     public void Unlink(string model, IReadOnlyList<long> ids)
     {
+        _known = null;
         var definition = Require(model);
         foreach (var id in ids)
         {
@@ -128,6 +145,7 @@ public sealed class RecordScriptEnvironment(
 
     public long MessagePost(string model, long id, IReadOnlyDictionary<string, object?> values)
     {
+        _known = null;
         var message = Require("mail.message");
         var body = ToJson(values);
         body["model"] = model;

@@ -23,6 +23,12 @@ public sealed record RuleEngineOptions
     /// values): the change stands, the dependent keeps its previous value, and this says why (the host logs it).
     /// </summary>
     public Action<ChangeEvent, Dependent, Exception>? RecomputeFailed { get; init; }
+
+    /// <summary>
+    /// Settles a change the engine handled inline (its pending event is not needed any more); without it, changes are
+    /// published to the queue as usual and their queued copies find them handled.
+    /// </summary>
+    public Func<ChangeEvent, CancellationToken, Task>? SettleInline { get; init; }
 }
 
 /// <summary>
@@ -47,6 +53,12 @@ public sealed class RuleEngine(
 {
     private readonly RuleMatcher _matcher = new(models, time);
 
+    /// <summary>
+    /// The active rules per model as the outermost event's handling first read them: the events its actions cause are
+    /// handled inline with the same rules (one version read per queued event, not one per nested change).
+    /// </summary>
+    private static readonly AsyncLocal<Dictionary<string, IReadOnlyList<AutomationRule>>?> RulesInHand = new();
+
     /// <summary>The run-log partition that marks events handled to the end (no rule has id 0).</summary>
     private const long HandledMarker = 0;
 
@@ -59,6 +71,7 @@ public sealed class RuleEngine(
     public async Task<IReadOnlyList<RuleRun>> HandleAsync(ChangeEvent change, CancellationToken cancellationToken, bool firstDelivery = false)
     {
         ArgumentNullException.ThrowIfNull(change);
+        RulesInHand.Value ??= new Dictionary<string, IReadOnlyList<AutomationRule>>(StringComparer.Ordinal); // restored when this call returns
         var model = await models.FindAsync(change.Model, cancellationToken);
         if (model is null)
         {
@@ -74,7 +87,7 @@ public sealed class RuleEngine(
         };
         // What can be decided from the event alone is decided before any storage access: the trigger, the rule's
         // record guard in this chain, and whether a watched field changed. Most events an action causes stop here.
-        var candidates = (await rules.ActiveForModelAsync(change.Model, cancellationToken))
+        var candidates = (await RulesForAsync(change.Model, change, cancellationToken))
             .Where(r => triggers.Contains(r.Trigger) && !DoneInChain(change, r, change.Model, change.RecordId) &&
                         (change.Kind != ChangeKind.Write || r.TriggerFieldIds.Count == 0 || r.TriggerFieldIds.Any(change.Changed.Contains)))
             .ToList();
@@ -108,7 +121,7 @@ public sealed class RuleEngine(
                 continue;
             }
 
-            var run = await RunRuleAsync(rule, model, change.RecordId, change, cancellationToken);
+            var run = await RunRuleAsync(rule, model, change.RecordId, change, current, cancellationToken);
             completed.Add(run);
             if (run.ActionsDone > 0 && change.Kind != ChangeKind.Unlink &&
                 await records.Store.FindAsync(model, change.RecordId, cancellationToken) is { } now)
@@ -188,7 +201,7 @@ public sealed class RuleEngine(
             kind = Triggers.OnMessageSent;
         }
 
-        var rulesOfRecord = (await rules.ActiveForModelAsync(target, cancellationToken)).Where(r => r.Trigger == kind).ToList();
+        var rulesOfRecord = (await RulesForAsync(target, change, cancellationToken)).Where(r => r.Trigger == kind).ToList();
         return rulesOfRecord.Count == 0 || await models.FindAsync(target, cancellationToken) is not { } model
             ? null
             : new MessagePost(model, recordId, rulesOfRecord);
@@ -214,7 +227,7 @@ public sealed class RuleEngine(
                 continue;
             }
 
-            completed.Add(await RunRuleAsync(rule, post.Model, post.RecordId, change, cancellationToken));
+            completed.Add(await RunRuleAsync(rule, post.Model, post.RecordId, change, record, cancellationToken));
         }
 
         return completed;
@@ -238,12 +251,37 @@ public sealed class RuleEngine(
     private static string? Text(JsonObject record, string field) =>
         record[field] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
+    /// <summary>How far instance clocks may disagree: the version read an event relies on began this long after its commit.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMilliseconds(25);
+
+    private async Task<IReadOnlyList<AutomationRule>> RulesForAsync(string model, ChangeEvent change, CancellationToken cancellationToken)
+    {
+        var inHand = RulesInHand.Value;
+        lock (inHand!)
+        {
+            if (inHand.TryGetValue(model, out var held))
+            {
+                return held;
+            }
+        }
+
+        var committed = new DateTimeOffset(DateTime.SpecifyKind(change.Moment, DateTimeKind.Utc));
+        var loaded = await rules.ActiveForModelAsync(model, committed + ClockSkew, cancellationToken);
+        lock (inHand)
+        {
+            inHand[model] = loaded;
+        }
+
+        return loaded;
+    }
+
     private static bool DoneInChain(ChangeEvent change, AutomationRule rule, string model, long recordId) =>
         change.Chain.Done.Any(d => d.RuleId == Key(rule) && d.Model == model && d.RecordId == recordId);
 
     private sealed record MessagePost(ModelDefinition Model, long RecordId, IReadOnlyList<AutomationRule> Rules);
 
-    private async Task<RuleRun> RunRuleAsync(AutomationRule rule, ModelDefinition model, long recordId, ChangeEvent change,
+    /// <param name="current">The record as the matcher just saw it; the first action reads it from there.</param>
+    private async Task<RuleRun> RunRuleAsync(AutomationRule rule, ModelDefinition model, long recordId, ChangeEvent change, RecordData? current,
         CancellationToken cancellationToken)
     {
         var key = RuleRun.KeyFor(change.Id, change.At);
@@ -282,9 +320,20 @@ public sealed class RuleEngine(
             Done = [.. change.Chain.Done, new RuleRecord(Key(rule), model.Name, recordId)],
         };
         // Changes the actions commit are handled right after each action, depth first, before the next rule is considered:
-        // Odoo's nested writes (spec §2.8, §2.9). Their queued copies then find them handled.
+        // Odoo's nested writes (spec §2.8, §2.9). They do not go through the queue: once handled, their pending events are
+        // settled; a copy the sweeper sends after a crash finds them handled (the handled marker).
         var nested = new List<ChangeEvent>();
-        var context = new ActionContext(new ChangeContext(change.Actor, chain) { OnCommitted = e => { lock (nested) { nested.Add(e); } } })
+        var context = new ActionContext(new ChangeContext(change.Actor, chain)
+        {
+            OnCommitted = e =>
+            {
+                lock (nested)
+                {
+                    nested.Add(e);
+                }
+            },
+            HandledInline = options.SettleInline is not null,
+        })
         {
             Tombstones = change.Kind == ChangeKind.Unlink && change.Before is { } before
                 ? new Dictionary<(string, long), JsonObject> { [(change.Model, change.RecordId)] = before }
@@ -297,7 +346,11 @@ public sealed class RuleEngine(
             var clock = Stopwatch.StartNew();
             try
             {
-                await actions.RunAsync(action, model, recordId, context, cancellationToken);
+                // Only a fresh run's first action may read the record as matched: after that, something may have written it.
+                var known = i == 0 && current is not null && change.Kind != ChangeKind.Unlink
+                    ? new Dictionary<(string, long), RecordData> { [(model.Name, recordId)] = current }
+                    : null;
+                await actions.RunAsync(action, model, recordId, context with { Known = known }, cancellationToken);
             }
             catch (Exception e) when (!IsPermanent(e))
             {
@@ -310,28 +363,12 @@ public sealed class RuleEngine(
                 outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Failed, e.Message, clock.Elapsed.TotalMilliseconds));
                 run = run with { Status = RuleRun.Failed, Error = $"{action.Name}: {e.Message}", Outcomes = outcomes, FinishedAt = time.GetUtcNow().UtcDateTime };
                 await runs.SaveAsync(run, cancellationToken);
+                await HandleCausedAsync(nested, cancellationToken); // what the failed action did commit stands, and is handled
                 return run;
             }
 
             outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Done, null, clock.Elapsed.TotalMilliseconds));
-            ChangeEvent[] caused;
-            lock (nested)
-            {
-                caused = [.. nested];
-                nested.Clear();
-            }
-
-            foreach (var next in caused)
-            {
-                try
-                {
-                    await HandleAsync(next, cancellationToken);
-                }
-                catch (RunBusyException)
-                {
-                    // Its queued copy is being handled right now by another processor: that one finishes it.
-                }
-            }
+            await HandleCausedAsync(nested, cancellationToken);
 
             var finished = i == rule.Actions.Count - 1;
             run = run with
@@ -351,6 +388,37 @@ public sealed class RuleEngine(
         }
 
         return run;
+    }
+
+    /// <summary>
+    /// Handles the changes an action committed, in order, right after it (depth first), then settles each. If this
+    /// throws, the changes not settled yet reach the queue through the sweeper.
+    /// </summary>
+    private async Task HandleCausedAsync(List<ChangeEvent> nested, CancellationToken cancellationToken)
+    {
+        ChangeEvent[] caused;
+        lock (nested)
+        {
+            caused = [.. nested];
+            nested.Clear();
+        }
+
+        foreach (var next in caused)
+        {
+            try
+            {
+                await HandleAsync(next, cancellationToken);
+            }
+            catch (RunBusyException)
+            {
+                continue; // a copy sent by the sweeper is being handled right now by another processor: that one finishes it
+            }
+
+            if (options.SettleInline is { } settle)
+            {
+                await settle(next, cancellationToken);
+            }
+        }
     }
 
     private async Task ReleaseAsync(RuleRun run, CancellationToken cancellationToken)

@@ -42,6 +42,7 @@ public static class RecordsRegistration
         services.AddSingleton(sp => new RuleEngineOptions
         {
             MaxChainDepth = sp.GetRequiredService<IConfiguration>().GetValue("Automation:MaxChainDepth", 16),
+            SettleInline = (change, cancellationToken) => sp.GetRequiredService<PendingEvents>().CompleteAsync(change, cancellationToken),
             RecomputeFailed = (change, dependent, error) => sp.GetRequiredService<ILogger<RuleEngine>>().LogWarning(
                 "Could not recompute {Fields} of {Model} {RecordId} after a change of {ChangedModel} {ChangedId} (chain {ChainId}): {Error}",
                 string.Join(", ", dependent.Fields), dependent.Model.Name, dependent.Id, change.Model, change.RecordId, change.Chain.Id, error.Message),

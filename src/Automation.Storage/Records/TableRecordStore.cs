@@ -12,6 +12,8 @@ namespace Automation.Storage.Records;
 /// Records in Table Storage (<see cref="RecordEntities"/>), each change committed in one entity-group transaction
 /// with its pending change event (<see cref="PendingEvents"/>), then published. Writes read the current entity and
 /// replace it guarded by its ETag; without a caller's version a lost race is retried, with one it is a conflict.
+/// A write starts from the version this instance itself committed last, when it has it (a rule's action right after
+/// the API write that triggered it, say): the ETag still guards it, and a stale guess costs one retry after a read.
 /// </summary>
 public sealed class TableRecordStore(
     TableClient records,
@@ -25,6 +27,14 @@ public sealed class TableRecordStore(
     ILogger<TableRecordStore> logger) : IRecordStore
 {
     private const int MaxAttempts = 50;
+
+    /// <summary>Versions this instance committed last, kept at most; past this the memory starts over.</summary>
+    public const int RecentCapacity = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Model, long Id), Recent> _recent = new();
+
+    /// <summary>Writes of each record in progress here; a remembered version is only bet on by a lone writer.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Model, long Id), int> _writing = new();
 
     public async Task<RecordData?> FindAsync(ModelDefinition model, long id, CancellationToken cancellationToken)
     {
@@ -78,6 +88,7 @@ public sealed class TableRecordStore(
             new TableTransactionAction(TableTransactionActionType.Add, RecordEntities.ToEntity(model, recordId, complete, now, now)),
             new TableTransactionAction(TableTransactionActionType.Add, events.ToEntity(change)),
         ], cancellationToken);
+        Remember(model, record, etags[0]);
         await PublishAsync(change, context);
         return record with { ETag = etags[0].ToString() };
     }
@@ -86,9 +97,10 @@ public sealed class TableRecordStore(
         ChangeContext context, CancellationToken cancellationToken)
     {
         await CheckRelationsAsync(model, values, cancellationToken);
+        using var writing = Writing(model, id);
         for (var attempt = 1; ; attempt++)
         {
-            var (entity, before) = await ReadForUpdateAsync(model, id, ifMatch, cancellationToken);
+            var (etag, before, guessed) = await ReadForUpdateAsync(model, id, ifMatch, attempt, cancellationToken);
             var merged = new Dictionary<string, object?>(before.Values, StringComparer.Ordinal);
             foreach (var (name, value) in values)
             {
@@ -107,11 +119,16 @@ public sealed class TableRecordStore(
                 var etags = await CommitAsync(model, id,
                 [
                     new TableTransactionAction(TableTransactionActionType.UpdateReplace,
-                        RecordEntities.ToEntity(model, id, merged, before.CreateDate, now), entity.ETag),
+                        RecordEntities.ToEntity(model, id, merged, before.CreateDate, now), etag),
                     new TableTransactionAction(TableTransactionActionType.Add, events.ToEntity(change)),
                 ], cancellationToken);
+                Remember(model, after, etags[0]);
                 await PublishAsync(change, context);
                 return after with { ETag = etags[0].ToString() };
+            }
+            catch (RecordConflictException) when (guessed)
+            {
+                // Our remembered version was not the latest (another instance wrote): read it and try again at once.
             }
             catch (RecordConflictException) when (ifMatch is null && attempt < MaxAttempts)
             {
@@ -124,9 +141,10 @@ public sealed class TableRecordStore(
 
     public async Task DeleteAsync(ModelDefinition model, long id, string? ifMatch, ChangeContext context, CancellationToken cancellationToken)
     {
+        using var writing = Writing(model, id);
         for (var attempt = 1; ; attempt++)
         {
-            var (entity, before) = await ReadForUpdateAsync(model, id, ifMatch, cancellationToken);
+            var (etag, before, guessed) = await ReadForUpdateAsync(model, id, ifMatch, attempt, cancellationToken);
 
             // The event's before-image is the tombstone on-deletion rules see once the record is gone.
             var change = NewEvent(ChangeKind.Unlink, model, id, context, Image(model, before), null, []);
@@ -134,11 +152,16 @@ public sealed class TableRecordStore(
             {
                 await CommitAsync(model, id,
                 [
-                    new TableTransactionAction(TableTransactionActionType.Delete, entity, entity.ETag),
+                    new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(model.Name, RecordEntities.RowKey(id)), etag),
                     new TableTransactionAction(TableTransactionActionType.Add, events.ToEntity(change)),
                 ], cancellationToken);
+                _recent.TryRemove((model.Name, id), out _);
                 await PublishAsync(change, context);
                 return;
+            }
+            catch (RecordConflictException) when (guessed)
+            {
+                // Not the latest version after all: read it and try again at once.
             }
             catch (RecordConflictException) when (ifMatch is null && attempt < MaxAttempts)
             {
@@ -161,17 +184,65 @@ public sealed class TableRecordStore(
         return new RecordPage([], null);
     }
 
-    private async Task<(TableEntity Entity, RecordData Record)> ReadForUpdateAsync(ModelDefinition model, long id, string? ifMatch,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The record and its version to update: on a first attempt the version this instance committed last, if it has
+    /// it for this model definition and it is the one the caller pinned (<c>Guessed</c>); otherwise read from storage.
+    /// </summary>
+    private async Task<(ETag ETag, RecordData Record, bool Guessed)> ReadForUpdateAsync(ModelDefinition model, long id, string? ifMatch,
+        int attempt, CancellationToken cancellationToken)
     {
-        var entity = await records.GetEntityIfExistsAsync(model.Name, RecordEntities.RowKey(id), cancellationToken)
-            ?? throw new RecordNotFoundException(model.Name, id);
+        // Only a lone writer bets: with several writers of one record here, the one that just wrote would win again and
+        // again without reading while the others, reading, keep losing the race (starvation).
+        if (attempt == 1 && _writing.GetValueOrDefault((model.Name, id)) == 1 &&
+            _recent.TryGetValue((model.Name, id), out var recent) && ReferenceEquals(recent.Model, model) &&
+            (ifMatch is null || ifMatch == "*" || string.Equals(ifMatch, recent.ETag.ToString(), StringComparison.Ordinal)))
+        {
+            return (recent.ETag, recent.Record, true);
+        }
+
+        var entity = await records.GetEntityIfExistsAsync(model.Name, RecordEntities.RowKey(id), cancellationToken);
+        if (entity is null)
+        {
+            _recent.TryRemove((model.Name, id), out _);
+            throw new RecordNotFoundException(model.Name, id);
+        }
+
         if (ifMatch is not null && ifMatch != "*" && !string.Equals(ifMatch, entity.ETag.ToString(), StringComparison.Ordinal))
         {
             throw new RecordConflictException(model.Name, id);
         }
 
-        return (entity, RecordEntities.FromEntity(model, entity));
+        return (entity.ETag, RecordEntities.FromEntity(model, entity), false);
+    }
+
+    private void Remember(ModelDefinition model, RecordData record, ETag etag)
+    {
+        if (_recent.Count >= RecentCapacity)
+        {
+            _recent.Clear();
+        }
+
+        _recent[(model.Name, record.Id)] = new Recent(model, record, etag);
+    }
+
+    private sealed record Recent(ModelDefinition Model, RecordData Record, ETag ETag);
+
+    private WriteInProgress Writing(ModelDefinition model, long id)
+    {
+        var key = (model.Name, id);
+        _writing.AddOrUpdate(key, 1, (_, n) => n + 1);
+        return new WriteInProgress(this, key);
+    }
+
+    private readonly struct WriteInProgress(TableRecordStore store, (string Model, long Id) key) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (store._writing.AddOrUpdate(key, 0, (_, n) => n - 1) <= 0)
+            {
+                store._writing.TryRemove(new KeyValuePair<(string, long), int>(key, 0));
+            }
+        }
     }
 
     private async Task<IReadOnlyList<ETag>> CommitAsync(ModelDefinition model, long id, IReadOnlyList<TableTransactionAction> actions,
@@ -201,6 +272,11 @@ public sealed class TableRecordStore(
     private async Task PublishAsync(ChangeEvent change, ChangeContext context)
     {
         context.OnCommitted?.Invoke(change);
+        if (context.HandledInline)
+        {
+            return;
+        }
+
         try
         {
             await publisher.PublishAsync(change);

@@ -8,6 +8,8 @@ namespace Automation.Storage.Records;
 /// Rules in the <c>rules</c> table as their JSON (secrets included). Every change bumps a version entity; the cache of
 /// active rules per model is kept while that version is unchanged, and the version is read again at most every
 /// <see cref="VersionCheckInterval"/> (zero: on every lookup), so a rule change reaches the next event on every instance.
+/// An event's lookup is served by any version read that began after the event was committed; while events flow, a
+/// background read every <see cref="RefreshInterval"/> keeps one such read ready, so events rarely wait for one.
 /// </summary>
 public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvider time) : IRuleStore, IDisposable
 {
@@ -19,6 +21,11 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
     private Snapshot? _snapshot;
 
     public TimeSpan VersionCheckInterval { get; init; } = TimeSpan.Zero;
+
+    /// <summary>While lookups keep coming, how old the last version read may get before a background one starts.</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    private int _refreshing;
 
     public async Task<AutomationRule?> GetAsync(long id, CancellationToken cancellationToken)
     {
@@ -39,8 +46,36 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
 
     public async Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, CancellationToken cancellationToken)
     {
-        var snapshot = await CurrentAsync(cancellationToken);
+        var snapshot = await CurrentAsync(null, cancellationToken);
         return snapshot.ByModel.GetValueOrDefault(model) ?? [];
+    }
+
+    public async Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, DateTimeOffset seenAfter, CancellationToken cancellationToken)
+    {
+        var snapshot = _snapshot is { } held && held.CheckedAt > seenAfter ? held : await CurrentAsync(seenAfter, cancellationToken);
+        if (time.GetUtcNow() - snapshot.CheckedAt > RefreshInterval && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
+        {
+            _ = RefreshAsync();
+        }
+
+        return snapshot.ByModel.GetValueOrDefault(model) ?? [];
+    }
+
+    /// <summary>A version read ahead of the events that will need it; failures are left to the next lookup.</summary>
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            await CurrentAsync(time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception e) when (StorageFailure.IsStorageFailure(e))
+        {
+            // The next event's lookup reads the version itself.
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
     }
 
     public async Task<AutomationRule> SaveAsync(AutomationRule rule, CancellationToken cancellationToken)
@@ -81,7 +116,7 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
         _snapshot = null;
     }
 
-    private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
+    private async Task<Snapshot> CurrentAsync(DateTimeOffset? seenAfter, CancellationToken cancellationToken)
     {
         var snapshot = _snapshot;
         if (snapshot is not null && time.GetUtcNow() - snapshot.CheckedAt < VersionCheckInterval)
@@ -96,7 +131,7 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_snapshot is { } fresh && fresh.CheckedAt > arrived)
+            if (_snapshot is { } fresh && fresh.CheckedAt > (seenAfter is { } after && after < arrived ? after : arrived))
             {
                 return fresh;
             }

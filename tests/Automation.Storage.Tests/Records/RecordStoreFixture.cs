@@ -27,6 +27,8 @@ public sealed class RecordStoreHarness
         }
         """)).Model!;
 
+    private readonly Storage.Tables.TableClient _ids;
+
     private RecordStoreHarness(AzuriteFixture azurite, string suffix)
     {
         var records = azurite.Tables.GetTableClient("rec" + suffix);
@@ -35,12 +37,18 @@ public sealed class RecordStoreHarness
         Events = new PendingEvents(records, Queue, TimeProvider.System);
         Publisher = new EventPublisher(Events, NullLogger<EventPublisher>.Instance);
         Models = new TableModelRegistry(azurite.Tables.GetTableClient("mod" + suffix), TimeProvider.System);
-        Store = new TableRecordStore(records, new IdAllocator(azurite.Tables.GetTableClient("ids" + suffix), TimeProvider.System),
+        _ids = azurite.Tables.GetTableClient("ids" + suffix);
+        Store = new TableRecordStore(records, new IdAllocator(_ids, TimeProvider.System),
             Events, Publisher, new GroupCommit(records), new SequenceNumbers(records), Models, TimeProvider.System, NullLogger<TableRecordStore>.Instance);
         Service = new RecordService(Models, Store);
     }
 
     public Storage.Tables.TableClient Records { get; }
+
+    /// <summary>Another instance's store on the same tables: it shares nothing in memory with <see cref="Store"/>.</summary>
+    public TableRecordStore SecondInstance() =>
+        new(Records, new IdAllocator(_ids, TimeProvider.System), Events, Publisher, new GroupCommit(Records), new SequenceNumbers(Records), Models,
+            TimeProvider.System, NullLogger<TableRecordStore>.Instance);
 
     public QueueClient Queue { get; }
 

@@ -194,6 +194,28 @@ public sealed class TableRecordStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task WriteAfterOwnWrite_WhenAnotherInstanceWroteBetween_RetriesFromTheLatestVersion()
+    {
+        var h = await RecordStoreHarness.CreateAsync(azurite);
+        var model = RecordStoreHarness.Everything;
+        var other = h.SecondInstance();
+        var created = await h.Store.CreateAsync(model, new Dictionary<string, object?> { ["name"] = "a", ["count"] = 1L }, Ctx, None);
+        await h.Store.WriteAsync(model, created.Id, new Dictionary<string, object?> { ["count"] = 2L }, null, Ctx, None); // remembered here
+        await other.WriteAsync(model, created.Id, new Dictionary<string, object?> { ["name"] = "b" }, null, Ctx, None);
+        await h.DrainEventsAsync();
+
+        var last = await h.Store.WriteAsync(model, created.Id, new Dictionary<string, object?> { ["count"] = 3L }, null, Ctx, None);
+        var change = Assert.Single(await h.DrainEventsAsync());
+        var stored = await h.Store.FindAsync(model, created.Id, None);
+
+        Assert.Equal("b", change.Before!["name"]!.GetValue<string>()); // the other instance's write, not the remembered version
+        Assert.Equal(["count"], change.Changed);
+        Assert.Equal("b", stored!["name"]);
+        Assert.Equal(3L, stored["count"]);
+        Assert.Equal(stored.ETag, last.ETag);
+    }
+
+    [Fact]
     public async Task ConcurrentWrites_ArePublishedTogether_InFewerMessagesThanEvents()
     {
         var h = await RecordStoreHarness.CreateAsync(azurite);
