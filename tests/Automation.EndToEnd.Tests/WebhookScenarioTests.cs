@@ -170,7 +170,10 @@ public sealed class WebhookScenarioTests(WebhookApp app) : IClassFixture<Webhook
             ["v"] = 1,
             ["calls"] = new JsonArray(new JsonObject
             {
-                ["id"] = callId, ["rule_id"] = rule, ["received_at"] = received.ToString("o", CultureInfo.InvariantCulture), ["payload"] = new JsonObject { ["n"] = 1 },
+                ["id"] = callId,
+                ["rule_id"] = rule,
+                ["received_at"] = received.ToString("o", CultureInfo.InvariantCulture),
+                ["payload"] = new JsonObject { ["n"] = 1 },
             }),
         }.ToJsonString());
         var marker = (await app.CallAsync(url!, """{"n": 2}""")).CallId!; // queued after the copy: done means the copy was handled
