@@ -7,8 +7,8 @@ using Automation.Storage;
 using Automation.Storage.Emulator;
 
 // Issue #11 benchmark: cold start of the packaged handler, from process start to the first 200 from /api/health,
-// against a minimal ASP.NET Core hello-world published the same way (self-contained linux-x64 ReadyToRun), in the
-// same run. The handler runs in Functions mode, as the Functions host starts it (FUNCTIONS_CUSTOMHANDLER_PORT, the
+// against a minimal ASP.NET Core hello-world published the same way (self-contained linux-x64, composite ReadyToRun),
+// in the same run. The handler runs in Functions mode, as the Functions host starts it (FUNCTIONS_CUSTOMHANDLER_PORT, the
 // arguments of host.json), with its storage (an Azurite of the bench's own) reachable.
 // It also reports, for the handler only, when the first request that needs storage (an authenticated records read)
 // answers 200: in Functions mode the handler listens before its tables and queues are checked, and such requests wait.
@@ -35,7 +35,7 @@ try
     ZipFile.ExtractToDirectory(package, appDir);
     var helloDir = Path.Combine(work, "hello");
     Publish(repo, "bench/Automation.ColdStart.Bench/HelloWorld", "-c", "Release", "-r", "linux-x64", "--self-contained",
-        "-p:PublishReadyToRun=true", "-o", helloDir);
+        "-p:PublishReadyToRun=true", "-p:PublishReadyToRunComposite=true", "-o", helloDir);
 
     // 2. Storage the handler can reach, started once before measuring.
     azurite = await AzuriteProcess.StartAsync(new AzuriteOptions
