@@ -6,7 +6,7 @@ try
     var app = AutomationApp.Create(args);
     await app.InitializeAsync();
     await app.RunAsync();
-    return 0;
+    return Environment.ExitCode; // 1 when Functions mode could not get storage ready after it started listening
 }
 catch (StartupException e)
 {

@@ -33,7 +33,7 @@ public sealed class AllowedNetworks
             else
             {
                 throw new FormatException(
-                    $"'{raw}' is not an IP address or a CIDR range whose host bits are zero (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32).");
+                    $"'{raw}' is not an IP address or a CIDR range (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32).");
             }
         }
 

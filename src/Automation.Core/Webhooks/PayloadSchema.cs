@@ -31,10 +31,20 @@ public sealed class PayloadSchema
             var schema = JsonSchema.FromJsonAsync(json, "", s => new LocalReferencesOnly(s), CancellationToken.None).GetAwaiter().GetResult();
             return new PayloadSchema(schema);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var refused = e as NotSupportedException ?? e.InnerException as NotSupportedException;
-            throw new FormatException($"Not a usable JSON Schema: {refused?.Message ?? e.Message}", e);
+            // NJsonSchema wraps what it meets (reflection, resolution): the refusal of a $ref is the message to show.
+            var refused = e;
+            for (var inner = e; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is NotSupportedException)
+                {
+                    refused = inner;
+                    break;
+                }
+            }
+
+            throw new FormatException($"Not a usable JSON Schema: {refused.Message}", e);
         }
     }
 

@@ -31,8 +31,7 @@ public sealed class WebhookProcessor(
     IRunLog runs,
     IWebhookLog log,
     ScriptEngine scripts,
-    TimeProvider time,
-    RuleEngineOptions options)
+    TimeProvider time)
 {
     private readonly IRuleStore _rules = rules;
     private readonly IModelRegistry _models = models;
@@ -43,12 +42,17 @@ public sealed class WebhookProcessor(
     private readonly IWebhookLog _log = log;
     private readonly ScriptEngine _scripts = scripts;
     private readonly TimeProvider _time = time;
-    private readonly RuleEngineOptions _options = options;
 
     /// <summary>Odoo's default "Target Record" (spec §1.1).</summary>
     public const string DefaultRecordGetter = "model.env[payload.get('_model')].browse(int(payload.get('_id')))";
 
     public const string NoRecordError = "No record to run the automation on was found.";
+
+    /// <summary>
+    /// How long a call's run stays claimed without a sign of life (every progress save renews it). Short, so that a call
+    /// whose processor died is taken over by the redelivery of its message instead of waiting for the rule engine's lease.
+    /// </summary>
+    public static readonly TimeSpan RunLease = TimeSpan.FromSeconds(30);
 
     /// <summary>How much of a payload a "triggered with payload" log line shows.</summary>
     public const int MaxLoggedPayloadChars = 4096;
@@ -58,14 +62,14 @@ public sealed class WebhookProcessor(
     {
         ArgumentNullException.ThrowIfNull(call);
         var rule = await _rules.GetAsync(call.RuleId, cancellationToken);
-        var run = await _runs.ClaimAsync(new RuleRun
+        var run = await ClaimAsync(new RuleRun
         {
             RuleId = call.RuleId,
             Key = RuleRun.KeyFor(call.Id, call.ReceivedAt),
             SourceId = call.Id,
             Model = rule?.Model ?? "",
             StartedAt = _time.GetUtcNow().UtcDateTime,
-        }, _options.RunLease, cancellationToken);
+        }, cancellationToken);
         if (run.Status != RuleRun.Running)
         {
             return TraceOf(run); // finished by an earlier delivery
@@ -122,9 +126,30 @@ public sealed class WebhookProcessor(
             SourceId = callId,
             Model = rule.Model,
             StartedAt = receivedAt,
-        }, _options.RunLease, cancellationToken);
+        }, RunLease, cancellationToken);
         return await new Session(this, rule, model, callId, receivedAt, payload.RootElement, _records, _actions, _engine, Persist: true)
             .RunAsync(run, recordId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims the call's run. When another processor holds it (one that died and whose claim has not lapsed yet, after
+    /// the queue handed the message on), waits for the claim to lapse rather than failing the delivery: a retry would
+    /// find it held too and the message would end as a dead letter.
+    /// </summary>
+    private async Task<RuleRun> ClaimAsync(RuleRun run, CancellationToken cancellationToken)
+    {
+        var giveUp = _time.GetUtcNow() + RunLease + RunLease;
+        while (true)
+        {
+            try
+            {
+                return await _runs.ClaimAsync(run, RunLease, cancellationToken);
+            }
+            catch (RunBusyException) when (_time.GetUtcNow() < giveUp)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
+            }
+        }
     }
 
     /// <summary>What <c>GET /api/admin/calls/{id}</c> shows of a call's run.</summary>
@@ -207,7 +232,6 @@ public sealed class WebhookProcessor(
                 }
 
                 run = run with { RecordIds = targets };
-                await SaveAsync(run, cancellationToken);
             }
 
             var targetsCount = run.RecordIds.Count;
@@ -217,6 +241,26 @@ public sealed class WebhookProcessor(
             {
                 var action = Rule.Actions[step / targetsCount];
                 var target = run.RecordIds[step % targetsCount];
+                if (outcomes.Count > step)
+                {
+                    // The process stopped while this action ran: it may or may not have committed. Writing a fixed value
+                    // again is harmless; code or a computed value is not run twice (at most once, and the call says so).
+                    if (!IsRepeatable(action))
+                    {
+                        var interrupted = $"Interrupted while running '{action.Name}' on {Model.Name} {target} (the process stopped). " +
+                                          "It may have completed, so it is not run again; check the record and re-run the call if needed.";
+                        outcomes[step] = outcomes[step] with { Status = RuleRun.Failed, Error = interrupted };
+                        await LogAsync(1, "ERROR", $"Webhook #{RuleRef} failed with error:\n{interrupted}", cancellationToken);
+                        return await EndAsync(run with { Outcomes = outcomes }, RuleRun.Failed, interrupted, cancellationToken);
+                    }
+
+                    outcomes.RemoveRange(step, outcomes.Count - step);
+                }
+
+                // Saved before the action: the targets (first time) and that this action is under way.
+                outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Running, null, 0));
+                run = run with { ActionsDone = step, Outcomes = outcomes.ToList() };
+                await SaveAsync(run, cancellationToken);
                 var nested = new List<ChangeEvent>();
                 var context = new ActionContext(new ChangeContext(new Actor(1), chain with
                 {
@@ -246,25 +290,23 @@ public sealed class WebhookProcessor(
                     var message = UserMessage(e);
                     _traceback = Traceback(e);
                     _steps.Add(new ActionStep(target, action.Name, action.State, RuleRun.Failed, message, clock.Elapsed.TotalMilliseconds));
-                    outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Failed, message, clock.Elapsed.TotalMilliseconds));
+                    outcomes[step] = new ActionOutcome(action.Name, action.State, RuleRun.Failed, message, clock.Elapsed.TotalMilliseconds);
                     await LogAsync(1, "ERROR", $"Webhook #{RuleRef} failed with error:\n{_traceback}", cancellationToken);
                     return await EndAsync(run with { Outcomes = outcomes }, RuleRun.Failed, message, cancellationToken);
                 }
                 catch (Exception) when (Persist)
                 {
-                    // Transient (storage): give the claim back so the retried delivery resumes after the completed actions.
+                    // Transient (storage): the action failed rather than vanished, so the retried delivery runs it again
+                    // after the completed ones. The claim is given back for that.
+                    outcomes.RemoveAt(step);
                     await ReleaseAsync(run with { Outcomes = outcomes }, time);
                     throw;
                 }
 
                 _steps.Add(new ActionStep(target, action.Name, action.State, RuleRun.Done, null, clock.Elapsed.TotalMilliseconds));
-                outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Done, null, clock.Elapsed.TotalMilliseconds));
+                outcomes[step] = new ActionOutcome(action.Name, action.State, RuleRun.Done, null, clock.Elapsed.TotalMilliseconds);
                 await HandleNestedAsync(nested, cancellationToken);
-                run = run with { ActionsDone = step + 1, Outcomes = outcomes };
-                if (step + 1 < total)
-                {
-                    await SaveAsync(run, cancellationToken);
-                }
+                run = run with { ActionsDone = step + 1, Outcomes = outcomes.ToList() };
             }
 
             return await EndAsync(run, RuleRun.Done, null, cancellationToken);
@@ -393,13 +435,18 @@ public sealed class WebhookProcessor(
             }
         }
 
+        /// <summary>Every save also renews the claim: a live processor keeps its run however long it takes.</summary>
         private async Task SaveAsync(RuleRun run, CancellationToken cancellationToken)
         {
             if (Persist)
             {
-                await Owner._runs.SaveAsync(run, cancellationToken);
+                await Owner._runs.SaveAsync(run with { LeaseUntil = Owner._time.GetUtcNow().UtcDateTime + RunLease }, cancellationToken);
             }
         }
+
+        /// <summary>Running it twice leaves the same result: an Update Record action that writes a fixed value.</summary>
+        private static bool IsRepeatable(ServerAction action) =>
+            action.State == "object_write" && (action.Text("evaluation_type") ?? "value") == "value";
 
         private async Task<WebhookTrace> EndAsync(RuleRun run, string status, string? error, CancellationToken cancellationToken)
         {

@@ -131,7 +131,9 @@ public static class RulesApi
             return (null, TypedResults.ValidationProblem(errors.ToDictionary(), title: "The rule is not valid."));
         }
 
-        var writesCode = parsed.Actions.Any(a => a.State == "code" || a.Text("evaluation_type") == "equation") || !string.IsNullOrWhiteSpace(parsed.RecordGetter);
+        // Odoo's default record getter is not code the caller wrote (every webhook rule carries it).
+        var writesCode = parsed.Actions.Any(a => a.State == "code" || a.Text("evaluation_type") == "equation") ||
+                         (!string.IsNullOrWhiteSpace(parsed.RecordGetter) && parsed.RecordGetter != Core.Webhooks.WebhookProcessor.DefaultRecordGetter);
         if (writesCode && !http.Caller().Has(Scopes.CodeWrite))
         {
             return (null, TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: $"Saving Python code needs the '{Scopes.CodeWrite}' scope."));

@@ -74,6 +74,7 @@ public static class HostingExtensions
         services.AddSingleton(resources);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FunctionHandlers>();
+        services.AddSingleton<StorageReadiness>();
         services.AddSingleton(new StorageClientOptions());
         services.AddSingleton(sp => new TableServiceClient(connection, sp.GetRequiredService<StorageClientOptions>()));
         services.AddSingleton(sp => new QueueServiceClient(connection, sp.GetRequiredService<StorageClientOptions>()));
@@ -132,21 +133,59 @@ public static class HostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         if (app.Services.GetRequiredService<ActiveHostingMode>().Mode == HostingMode.Functions)
         {
+            app.UseMiddleware<StorageReadinessGate>();
             app.UseMiddleware<FunctionsInvocationMiddleware>();
         }
 
         return app;
     }
 
-    /// <summary>Checks handlers against function.json files, gets storage ready (starting Azurite if needed).</summary>
+    /// <summary>
+    /// Checks handlers against function.json files, then gets storage ready (starting Azurite if needed) and runs the
+    /// start-up tasks. Functions mode does the storage part in the background so the handler listens at once (cold
+    /// start, issue #11): requests wait for it (<see cref="StorageReadinessGate"/>), and a failure stops the app with
+    /// exit code 1 and the reason on stderr, as a failure here does in standalone mode.
+    /// </summary>
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
         _ = app.Services.GetRequiredService<FunctionHandlers>();
-        await app.Services.GetRequiredService<StorageStartup>().InitializeAsync(cancellationToken);
-        foreach (var task in app.Services.GetServices<IStartupTask>())
+        var readiness = app.Services.GetRequiredService<StorageReadiness>();
+        if (app.Services.GetRequiredService<ActiveHostingMode>().Mode == HostingMode.Functions)
+        {
+            _ = Task.Run(() => PrepareStorageInBackgroundAsync(app, readiness), CancellationToken.None);
+            return;
+        }
+
+        await PrepareStorageAsync(app.Services, cancellationToken);
+        readiness.Succeeded();
+    }
+
+    private static async Task PrepareStorageAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<StorageStartup>().InitializeAsync(cancellationToken);
+        foreach (var task in services.GetServices<IStartupTask>())
         {
             await task.RunAsync(cancellationToken);
+        }
+    }
+
+    private static async Task PrepareStorageInBackgroundAsync(WebApplication app, StorageReadiness readiness)
+    {
+        try
+        {
+            await PrepareStorageAsync(app.Services, app.Lifetime.ApplicationStopping);
+            readiness.Succeeded();
+        }
+        catch (Exception e)
+        {
+            readiness.Failed(e);
+            if (!app.Lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync($"Automation cannot start: {(e is StartupException ? e.Message : e.ToString())}");
+                Environment.ExitCode = 1;
+                app.Lifetime.StopApplication();
+            }
         }
     }
 }

@@ -66,6 +66,14 @@ public static class RecordsRegistration
                 $"'{BootstrapKeyValidator.Setting}' is shorter than {BootstrapKeyValidator.MinimumLength} characters; it grants admin rights, so use a long random value.");
         }
 
+        // An App Service Key Vault reference that did not resolve arrives as its own text: never accept that as a key.
+        if (configuration[BootstrapKeyValidator.Setting] is { } key && key.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StartupException(
+                $"'{BootstrapKeyValidator.Setting}' is a Key Vault reference the platform could not resolve ({key}): the secret does not exist " +
+                "yet, or the app's identity cannot read it (Key Vault Secrets User). Set the secret and restart the app (README \"Deploy to Azure\").");
+        }
+
         services.AddSingleton<IApiKeyValidator, BootstrapKeyValidator>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();

@@ -60,8 +60,8 @@ public static class WebhookAdminApi
                     ["rule_id"] = call.RuleId,
                     ["status"] = run?.Status ?? "queued",
                     ["error"] = run?.Error,
-                    ["received_at"] = RecordJson.FormatDateTime(call.ReceivedAt),
-                    ["finished_at"] = run?.FinishedAt is { } finished ? RecordJson.FormatDateTime(finished) : null,
+                    ["received_at"] = Timestamp(call.ReceivedAt),
+                    ["finished_at"] = run?.FinishedAt is { } finished ? Timestamp(finished) : null,
                     ["record_ids"] = new JsonArray((run?.RecordIds ?? []).Select(r => (JsonNode)r).ToArray()),
                 });
             }
@@ -95,7 +95,7 @@ public static class WebhookAdminApi
         var entries = await log.ListAsync(id, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken);
         return TypedResults.Json(new JsonArray(entries.Select(e => (JsonNode)new JsonObject
         {
-            ["at"] = RecordJson.FormatDateTime(e.At),
+            ["at"] = Timestamp(e.At),
             ["level"] = e.Level,
             ["message"] = e.Message,
             ["call_id"] = e.CallId,
@@ -197,6 +197,9 @@ public static class WebhookAdminApi
         }).ToArray()),
         ["logs"] = new JsonArray(trace.Logs.Select(l => (JsonNode)l).ToArray()),
     };
+
+    /// <summary>ISO 8601 UTC with milliseconds: calls and log lines are ordered and timed more finely than records.</summary>
+    private static string Timestamp(DateTime at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static int Depth(JsonNode? node) => node switch
     {

@@ -24,8 +24,11 @@ public sealed class QueuedCalls : IAsyncDisposable
     /// <summary>Room for calls in one message: 48 KiB of text less the envelope.</summary>
     public const int MaxMessageBytes = QueueMessageEncoding.MaxTextBytes - 64;
 
-    /// <summary>Characters per claim-check entity (UTF-16 in storage: well under the 1 MiB entity limit).</summary>
-    private const int CharsPerEntity = 10 * ChunkedText.ChunkChars;
+    /// <summary>
+    /// Characters per claim-check entity: under the 1 MiB entity limit even when every character travels JSON-escaped
+    /// (<c>\uXXXX</c>, 6 bytes). A 1 MiB body then needs at most 7 entities and 3 MiB of transaction, under its 4 MiB.
+    /// </summary>
+    private const int CharsPerEntity = 5 * ChunkedText.ChunkChars;
 
     private readonly QueueClient _queue;
     private readonly TableClient _payloads;

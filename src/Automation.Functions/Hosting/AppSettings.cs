@@ -1,0 +1,61 @@
+namespace Automation.Functions.Hosting;
+
+/// <summary>What a deployment to Azure (<c>infra/</c>) must do about a setting.</summary>
+public enum SettingKind
+{
+    /// <summary>The app has a default (or the feature is off without it); a deployment may set it.</summary>
+    Default,
+
+    /// <summary>The app in Azure needs it: <c>infra/</c> must set it.</summary>
+    Required,
+
+    /// <summary>The platform (the Functions host, App Service) gives it to the handler; <c>infra/</c> must not set it.</summary>
+    SetByHost,
+
+    /// <summary>Read by the Functions host, not by the app; <c>infra/</c> may set it.</summary>
+    ReadByHost,
+
+    /// <summary>Only standalone mode reads it; <c>infra/</c> must not set it.</summary>
+    StandaloneOnly,
+}
+
+/// <summary>One setting: its key in <c>:</c> form (<c>Automation:DemoData</c>; <c>Automation__DemoData</c> in the environment).</summary>
+public sealed record AppSetting(string Key, SettingKind Kind, string Default);
+
+/// <summary>
+/// Every setting the app reads, and what a deployment must do about it. Nothing reads this list at run time: it is the
+/// catalogue tests/Automation.Deployment.Tests holds both sides to. A setting read in src/ must be listed here, a
+/// listed setting must be read, a <see cref="SettingKind.Required"/> one must be set by infra/, and everything infra/
+/// sets must be listed (README "Adding a setting").
+/// </summary>
+public static class AppSettings
+{
+    public static IReadOnlyList<AppSetting> All { get; } =
+    [
+        new("AzureWebJobsStorage", SettingKind.Default, "standalone: UseDevelopmentStorage=true; Azure: the identity-based settings below"),
+        new("AzureWebJobsStorage:accountName", SettingKind.Required, "— (Azure: the storage account; the service URIs derive from it)"),
+        new("AzureWebJobsStorage:tableServiceUri", SettingKind.Default, "https://<accountName>.table.core.windows.net"),
+        new("AzureWebJobsStorage:queueServiceUri", SettingKind.Default, "https://<accountName>.queue.core.windows.net"),
+        new("AzureWebJobsStorage:credential", SettingKind.Required, "DefaultAzureCredential (Azure: managedidentity)"),
+        new("AzureWebJobsStorage:clientId", SettingKind.Required, "— (Azure: the user-assigned identity's client id)"),
+        new(HostingModes.CustomHandlerPortSetting, SettingKind.SetByHost, "— (its presence selects Functions mode)"),
+        new("urls", SettingKind.SetByHost, "http://127.0.0.1:7071 (Functions mode: host.json passes --urls with the host's port)"),
+        new("WEBSITE_HOSTNAME", SettingKind.SetByHost, "— (Azure: the app's host name, used in the webhook URLs shown to admins)"),
+        new(HostingExtensions.AppRootSetting, SettingKind.Default, "the executable's folder"),
+        new(HostingExtensions.AzuriteLocationSetting, SettingKind.StandaloneOnly, ".azurite in the repository root"),
+        new("Automation:BootstrapAdminKey", SettingKind.Required, "— (Azure: a Key Vault reference)"),
+        new("Automation:DemoData", SettingKind.Default, "true in the standalone Development run, else false"),
+        new("Automation:PendingEventAge", SettingKind.Default, "00:01:00"),
+        new("Automation:MaxChainDepth", SettingKind.Default, "16"),
+        new("Automation:Webhooks:MaxBodyBytes", SettingKind.Default, "262144"),
+        new("Automation:Webhooks:MaxJsonDepth", SettingKind.Default, "64"),
+        new("Automation:Webhooks:SignatureTolerance", SettingKind.Default, "00:05:00"),
+        new("Automation:Webhooks:TrustedProxyHops", SettingKind.Default, "Functions mode 1, standalone 0"),
+        new("Automation:Webhooks:PublicBaseUrl", SettingKind.Default, "from the request"),
+        new("Automation:Webhooks:DirectoryRefresh", SettingKind.Default, "00:00:01"),
+        new("Automation:Webhooks:DefaultRateLimitPerMinute", SettingKind.Default, "0 (no limit)"),
+        new("Automation:Webhooks:LogRetention", SettingKind.Default, "30.00:00:00"),
+        new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingKind.ReadByHost, "— (no telemetry)"),
+        new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingKind.ReadByHost, "— (instrumentation key auth)"),
+    ];
+}
