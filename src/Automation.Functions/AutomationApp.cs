@@ -1,4 +1,5 @@
 using Automation.Functions.Api;
+using Automation.Functions.Deliveries;
 using Automation.Functions.Endpoints;
 using Automation.Functions.Hosting;
 using Automation.Functions.Records;
@@ -20,6 +21,7 @@ public static class AutomationApp
         builder.Services.AddAutomationApi(builder.Configuration);
         builder.Services.AddAutomationRecords(storage);
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
+        builder.Services.AddAutomationDeliveries(storage, builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -34,6 +36,7 @@ public static class AutomationApp
         api.MapModelsApi();
         api.MapRulesApi();
         api.MapWebhookEndpoints();
+        api.MapDeliveriesApi();
         return app;
     }
 }
