@@ -127,7 +127,7 @@ public static class BuiltInModels
             One2many("date_range_ids", "Subsequences", "ir.sequence.date_range", "sequence_id"),
             Active()),
         // spec §6 "Date ranges": a counter per range; a draw outside every range creates one (SequenceNumbers).
-        Model("ir.sequence.date_range", "Sequence Date Range",
+        Model("ir.sequence.date_range", "Sequence Date Range", recName: "id",
             Many2one("sequence_id", "Main Sequence", "ir.sequence", required: true),
             Date("date_from", "From"),
             Date("date_to", "To"),
