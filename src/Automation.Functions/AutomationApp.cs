@@ -1,6 +1,7 @@
 using Automation.Functions.Api;
 using Automation.Functions.Endpoints;
 using Automation.Functions.Hosting;
+using Automation.Functions.Management;
 using Automation.Functions.Records;
 using Automation.Functions.Webhooks;
 
@@ -20,6 +21,7 @@ public static class AutomationApp
         builder.Services.AddAutomationApi(builder.Configuration);
         builder.Services.AddAutomationRecords(storage);
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
+        builder.Services.AddAutomationManagement(storage);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -34,6 +36,7 @@ public static class AutomationApp
         api.MapModelsApi();
         api.MapRulesApi();
         api.MapWebhookEndpoints();
+        api.MapManagementApi();
         return app;
     }
 }
