@@ -2,6 +2,7 @@ using Automation.Functions.Api;
 using Automation.Functions.Deliveries;
 using Automation.Functions.Endpoints;
 using Automation.Functions.Hosting;
+using Automation.Functions.Management;
 using Automation.Functions.Records;
 using Automation.Functions.Webhooks;
 
@@ -22,6 +23,7 @@ public static class AutomationApp
         builder.Services.AddAutomationRecords(storage);
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
         builder.Services.AddAutomationDeliveries(storage, builder.Configuration);
+        builder.Services.AddAutomationManagement(storage);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -37,6 +39,7 @@ public static class AutomationApp
         api.MapRulesApi();
         api.MapWebhookEndpoints();
         api.MapDeliveriesApi();
+        api.MapManagementApi();
         return app;
     }
 }

@@ -115,8 +115,8 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
     };
 
     /// <summary>
-    /// Runs admin code on a dedicated thread: the environment waits on storage synchronously, which must not block the
-    /// thread pool. Python errors become <see cref="ActionFailedException"/> with the exception type and line.
+    /// Runs admin code on a script thread (<see cref="ScriptThreads"/>): the environment waits on storage synchronously,
+    /// which must not block the thread pool. Python errors become <see cref="ActionFailedException"/> with the exception type and line.
     /// </summary>
     internal async Task<object?> RunScriptAsync(CompiledScript script, ActionCall call, bool evaluate, IReadOnlyDictionary<string, object?>? variables = null)
     {
@@ -137,11 +137,11 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
 
         try
         {
-            return await Task.Factory.StartNew(() =>
+            return await ScriptThreads.RunAsync(() =>
             {
                 var result = scripts.Execute(script, scriptContext);
                 return evaluate ? result.Value : null;
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            });
         }
         catch (ScriptRuntimeException e)
         {
@@ -221,7 +221,7 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
         var environment = new RecordScriptEnvironment(records, models, context.Change, context.Tombstones, context.Known);
         try
         {
-            return await Task.Factory.StartNew(() =>
+            return await ScriptThreads.RunAsync<IReadOnlyList<string>>(() =>
             {
                 var texts = new List<string>();
                 foreach (var script in compiled)
@@ -241,7 +241,7 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
                 }
 
                 return texts;
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            });
         }
         catch (ScriptRuntimeException e)
         {
