@@ -1,6 +1,8 @@
 using Automation.Functions.Api;
 using Automation.Functions.Hosting;
 using Automation.Storage.Management;
+using Automation.Storage.Queues;
+using Automation.Storage.Records;
 using Automation.Storage.Tables;
 
 namespace Automation.Functions.Management;
@@ -11,9 +13,13 @@ public static class ManagementRegistration
     public static IServiceCollection AddAutomationManagement(this IServiceCollection services, StorageResources resources)
     {
         ArgumentNullException.ThrowIfNull(resources);
-        resources.Tables.UnionWith([ApiKeyStore.TableName]);
+        resources.Tables.UnionWith([ApiKeyStore.TableName, RunPayloads.TableName, QueueFailureLog.TableName]);
 
         services.AddSingleton(sp => new ApiKeyStore(Table(sp, ApiKeyStore.TableName)));
+        services.AddSingleton(sp => new TableRunLog(Table(sp, TableRunLog.TableName)));
+        services.AddSingleton(sp => new RunPayloads(Table(sp, RunPayloads.TableName)));
+        services.AddSingleton(sp => new QueueFailureLog(Table(sp, QueueFailureLog.TableName)));
+        services.AddSingleton(sp => new DeadLetters(sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<QueueFailureLog>()));
         services.AddSingleton<StoredKeyValidator>();
         services.AddSingleton<IApiKeyValidator>(sp => sp.GetRequiredService<StoredKeyValidator>());
         return services;
@@ -22,6 +28,8 @@ public static class ManagementRegistration
     public static RouteGroupBuilder MapManagementApi(this RouteGroupBuilder api)
     {
         api.MapKeysApi();
+        api.MapRunsApi();
+        api.MapDeadLettersApi();
         return api;
     }
 
