@@ -19,6 +19,7 @@ public static class ManagementRegistration
         services.AddSingleton(sp => new TableRunLog(Table(sp, TableRunLog.TableName)));
         services.AddSingleton(sp => new RunPayloads(Table(sp, RunPayloads.TableName)));
         services.AddSingleton(sp => new QueueFailureLog(Table(sp, QueueFailureLog.TableName)));
+        services.AddSingleton<StoreTransfer>();
         services.AddSingleton(sp => new DeadLetters(sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<QueueFailureLog>()));
         services.AddSingleton<StoredKeyValidator>();
         services.AddSingleton<IApiKeyValidator>(sp => sp.GetRequiredService<StoredKeyValidator>());
@@ -30,6 +31,7 @@ public static class ManagementRegistration
         api.MapKeysApi();
         api.MapRunsApi();
         api.MapDeadLettersApi();
+        api.MapTransferApi();
         return api;
     }
 
