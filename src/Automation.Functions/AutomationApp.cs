@@ -21,7 +21,8 @@ public static class AutomationApp
         builder.Services.AddAutomationApi(builder.Configuration);
         builder.Services.AddAutomationRecords(storage);
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
-        builder.Services.AddAutomationManagement(storage);
+        builder.Services.AddAutomationManagement(storage, builder.Configuration);
+        builder.Services.AddAutomationOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -37,6 +38,7 @@ public static class AutomationApp
         api.MapRulesApi();
         api.MapWebhookEndpoints();
         api.MapManagementApi();
+        api.MapOpenApi(OpenApiDocumentation.Route).RequireKey();
         return app;
     }
 }

@@ -55,6 +55,8 @@ public static class AppSettings
         new("Automation:Webhooks:DirectoryRefresh", SettingKind.Default, "00:00:01"),
         new("Automation:Webhooks:DefaultRateLimitPerMinute", SettingKind.Default, "0 (no limit)"),
         new("Automation:Webhooks:LogRetention", SettingKind.Default, "30.00:00:00"),
+        new("Automation:Retention:Period", SettingKind.Default, "30.00:00:00"),
+        new("Automation:Retention:MaxDeletesPerRun", SettingKind.Default, "200000"),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingKind.ReadByHost, "— (no telemetry)"),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingKind.ReadByHost, "— (instrumentation key auth)"),
     ];

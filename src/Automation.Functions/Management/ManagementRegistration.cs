@@ -10,7 +10,7 @@ namespace Automation.Functions.Management;
 public static class ManagementRegistration
 {
     /// <summary>The management API of issue #10: API keys, run history and replay, dead letters, export/import, retention.</summary>
-    public static IServiceCollection AddAutomationManagement(this IServiceCollection services, StorageResources resources)
+    public static IServiceCollection AddAutomationManagement(this IServiceCollection services, StorageResources resources, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(resources);
         resources.Tables.UnionWith([ApiKeyStore.TableName, RunPayloads.TableName, QueueFailureLog.TableName]);
@@ -20,6 +20,8 @@ public static class ManagementRegistration
         services.AddSingleton(sp => new RunPayloads(Table(sp, RunPayloads.TableName)));
         services.AddSingleton(sp => new QueueFailureLog(Table(sp, QueueFailureLog.TableName)));
         services.AddSingleton<StoreTransfer>();
+        services.AddSingleton(RetentionOptions.FromConfiguration(configuration));
+        services.AddSingleton<ITimerFunction, Retention>();
         services.AddSingleton(sp => new DeadLetters(sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<QueueFailureLog>()));
         services.AddSingleton<StoredKeyValidator>();
         services.AddSingleton<IApiKeyValidator>(sp => sp.GetRequiredService<StoredKeyValidator>());

@@ -24,7 +24,7 @@ public static class WebhookAdminApi
         api.MapMethods("/hooks/{token}", ["GET", "POST"], (HttpContext http, string token, WebhookIngress ingress) => ingress.HandleAsync(http, token))
             .WithName("WebhookIngress")
             .AllowAnonymous();
-        api.MapMethods("/hooks/{token}", WebhookIngress.OtherMethods, (HttpContext http) =>
+        api.MapMethods("/hooks/{token}", WebhookIngress.OtherMethods, (HttpContext http, string token) =>
         {
             http.Response.Headers.Allow = "GET, POST";
             return Results.StatusCode(405);

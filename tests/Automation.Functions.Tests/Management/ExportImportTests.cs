@@ -34,7 +34,8 @@ public sealed class ExportImportTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await Task.WhenAll(_storeA.InitializeAsync(), _storeB.InitializeAsync());
+        await _storeA.InitializeAsync(); // one after the other: two Node processes starting at once on a busy machine can miss Azurite's start deadline
+        await _storeB.InitializeAsync();
         _appA = await TestApp.StartAsync(_storeA, _rootA, functionsMode: false, extraArgs: ["--Automation:DemoData=true"]);
         _appB = await TestApp.StartAsync(_storeB, _rootB, functionsMode: false, extraArgs: ["--Automation:DemoData=true"]);
         _a = _appA.Admin();
