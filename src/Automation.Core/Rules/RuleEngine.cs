@@ -29,6 +29,9 @@ public sealed record RuleEngineOptions
     /// published to the queue as usual and their queued copies find them handled.
     /// </summary>
     public Func<ChangeEvent, CancellationToken, Task>? SettleInline { get; init; }
+
+    /// <summary>Told of every run that fails, when it fails, inline ones included (the host logs it with its ids).</summary>
+    public Action<ChangeEvent, RuleRun>? RunFailed { get; init; }
 }
 
 /// <summary>
@@ -108,8 +111,9 @@ public sealed class RuleEngine(
         var current = RuleMatcher.Image(model, change.Kind == ChangeKind.Unlink ? change.Before : change.After);
         var before = change.Kind == ChangeKind.Write ? RuleMatcher.Image(model, change.Before) : null;
         var completed = new List<RuleRun>();
-        foreach (var rule in candidates)
+        for (var index = 0; index < candidates.Count; index++)
         {
+            var rule = candidates[index];
             if (DoneInChain(change, rule, change.Model, change.RecordId))
             {
                 continue; // this rule already ran on this record in this chain
@@ -123,7 +127,7 @@ public sealed class RuleEngine(
 
             var run = await RunRuleAsync(rule, model, change.RecordId, change, current, cancellationToken);
             completed.Add(run);
-            if (run.ActionsDone > 0 && change.Kind != ChangeKind.Unlink &&
+            if (run.ActionsDone > 0 && change.Kind != ChangeKind.Unlink && index < candidates.Count - 1 &&
                 await records.Store.FindAsync(model, change.RecordId, cancellationToken) is { } now)
             {
                 current = now; // later rules see what earlier rules' actions did
@@ -133,6 +137,13 @@ public sealed class RuleEngine(
         if (post is not null)
         {
             completed.AddRange(await HandleMessagePostAsync(change, post, source, cancellationToken));
+        }
+
+        // When every candidate has a run record, those records already make a redelivery a no-op; the marker is for
+        // the candidates that did not apply (a redelivery must not find them applying to a record changed since).
+        if (completed.Count == candidates.Count + (post?.Rules.Count ?? 0))
+        {
+            return completed;
         }
 
         await runs.SaveAsync(new RuleRun
@@ -311,6 +322,7 @@ public sealed class RuleEngine(
                 FinishedAt = time.GetUtcNow().UtcDateTime,
             };
             await runs.SaveAsync(run, cancellationToken);
+            options.RunFailed?.Invoke(change, run);
             return run;
         }
 
@@ -364,6 +376,7 @@ public sealed class RuleEngine(
                 outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Failed, e.Message, clock.Elapsed.TotalMilliseconds));
                 run = run with { Status = RuleRun.Failed, Error = $"{action.Name}: {e.Message}", Outcomes = outcomes, FinishedAt = time.GetUtcNow().UtcDateTime };
                 await runs.SaveAsync(run, cancellationToken);
+                options.RunFailed?.Invoke(change, run);
                 await HandleCausedAsync(nested, cancellationToken); // what the failed action did commit stands, and is handled
                 return run;
             }
