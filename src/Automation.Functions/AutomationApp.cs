@@ -1,4 +1,5 @@
 using Automation.Functions.Api;
+using Automation.Functions.Deliveries;
 using Automation.Functions.Endpoints;
 using Automation.Functions.Hosting;
 using Automation.Functions.Management;
@@ -21,6 +22,7 @@ public static class AutomationApp
         builder.Services.AddAutomationApi(builder.Configuration);
         builder.Services.AddAutomationRecords(storage);
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
+        builder.Services.AddAutomationDeliveries(storage, builder.Configuration);
         builder.Services.AddAutomationManagement(storage, builder.Configuration);
         builder.Services.AddAutomationOpenApi();
         configure?.Invoke(builder);
@@ -37,6 +39,7 @@ public static class AutomationApp
         api.MapModelsApi();
         api.MapRulesApi();
         api.MapWebhookEndpoints();
+        api.MapDeliveriesApi();
         api.MapManagementApi();
         api.MapOpenApi(OpenApiDocumentation.Route).RequireKey();
         return app;
