@@ -23,7 +23,8 @@ public static class AutomationApp
         builder.Services.AddAutomationRecords(storage);
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
         builder.Services.AddAutomationDeliveries(storage, builder.Configuration);
-        builder.Services.AddAutomationManagement(storage);
+        builder.Services.AddAutomationManagement(storage, builder.Configuration);
+        builder.Services.AddAutomationOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -40,6 +41,7 @@ public static class AutomationApp
         api.MapWebhookEndpoints();
         api.MapDeliveriesApi();
         api.MapManagementApi();
+        api.MapOpenApi(OpenApiDocumentation.Route).RequireKey();
         return app;
     }
 }
