@@ -29,7 +29,7 @@ public static class RuleJson
         {
             if (!RuleKeys.Contains(key))
             {
-                if (key.StartsWith("webhook_", StringComparison.Ordinal))
+                if (key.StartsWith("webhook_", StringComparison.Ordinal) || key == Time.TimeRuleSpec.RetroactiveKey)
                 {
                     extra[key] = value?.DeepClone();
                 }
