@@ -124,6 +124,7 @@ public sealed class TimeRuleJob(
 
         var deadline = time.GetUtcNow() + options.Budget;
         var results = new List<RuleCheck>();
+        string? lastError = null;
         try
         {
             var known = (await states.ListAsync(cancellationToken)).ToDictionary(s => s.RuleId);
@@ -148,19 +149,27 @@ public sealed class TimeRuleJob(
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
                 {
                     // spec §3.2 step 6: this rule keeps its last_run; the others go on.
-                    check.Fail($"Error in time-based automation rule `{rule.Name}`: {e.Message}");
+                    check.Fail(e.Message);
                     options.Error?.Invoke($"Error in time-based automation rule `{rule.Name}`.", e);
                     await SaveOutcomeAsync(rule.Id, check, now, cancellationToken);
                 }
 
-                results.Add(check.ToResult());
+                var result = check.ToResult();
+                if (result.Status == CheckResult.FailedStatus)
+                {
+                    // Odoo's log line; the check is recorded as failed with the last one (spec §3.2 step 6).
+                    lastError = $"Error in time-based automation rule `{rule.Name}`: {result.Error}";
+                    options.Error?.Invoke(lastError, null);
+                }
+
+                results.Add(result);
             }
 
             await MarkUnusedIndexesAsync(all, cancellationToken);
             var status = results.Any(r => r.Status is CheckResult.FailedStatus or "busy") ? CheckResult.FailedStatus
                 : results.Any(r => r.Status is CheckResult.Incomplete or "indexing") ? CheckResult.Incomplete
                 : CheckResult.Done;
-            await SaveCheckAsync(now, status, results.FirstOrDefault(r => r.Error is not null)?.Error, cancellationToken);
+            await SaveCheckAsync(now, status, lastError ?? results.LastOrDefault(r => r.Error is not null)?.Error, cancellationToken);
             return new CheckResult { Status = status, Now = now, Rules = results };
         }
         finally

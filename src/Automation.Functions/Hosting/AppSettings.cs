@@ -55,6 +55,11 @@ public static class AppSettings
         new("Automation:Webhooks:DirectoryRefresh", SettingKind.Default, "00:00:01"),
         new("Automation:Webhooks:DefaultRateLimitPerMinute", SettingKind.Default, "0 (no limit)"),
         new("Automation:Webhooks:LogRetention", SettingKind.Default, "30.00:00:00"),
+        new("TimeRulesSchedule", SettingKind.Default, "0 * * * * * (every minute; infra/ sets it, as the TimeRules function.json refers to it)"),
+        new("Automation:TimeRules:Budget", SettingKind.Default, "00:04:00"),
+        new("Automation:TimeRules:Lease", SettingKind.Default, "00:01:00"),
+        new("Automation:TimeRules:RunLease", SettingKind.Default, "00:02:00"),
+        new("Automation:TimeRules:Parallelism", SettingKind.Default, "4"),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingKind.ReadByHost, "— (no telemetry)"),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingKind.ReadByHost, "— (instrumentation key auth)"),
     ];
