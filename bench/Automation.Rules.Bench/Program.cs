@@ -242,11 +242,19 @@ async Task<bool> EndToEndAsync(WebApplication host, string baseUrl)
     }));
     var expected = writes + concurrency;
     IReadOnlyList<RuleRun> all = [];
-    await UntilAsync(async () =>
+    try
     {
-        all = await runs.ListAsync(rule, expected + 100, CancellationToken.None);
-        return all.Count(r => r.Status is RuleRun.Done or RuleRun.Failed) >= expected;
-    }, TimeSpan.FromMinutes(5));
+        await UntilAsync(async () =>
+        {
+            all = await runs.ListAsync(rule, expected + 100, CancellationToken.None);
+            return all.Count(r => r.Status is RuleRun.Done or RuleRun.Failed) >= expected;
+        }, TimeSpan.FromMinutes(1));
+    }
+    catch (TimeoutException)
+    {
+        Console.WriteLine($"  only {all.Count} runs of {expected} expected ({all.Count(r => r.Status == RuleRun.Running)} running)");
+        throw;
+    }
 
     var ceilingAfter = await CyclesPerSecondAsync(QueueCycleAsync);
     var ceiling = (ceilingBefore + ceilingAfter) / 2;

@@ -1,6 +1,7 @@
 using Automation.Functions.Api;
 using Automation.Functions.Endpoints;
 using Automation.Functions.Hosting;
+using Automation.Functions.Management;
 using Automation.Functions.Records;
 using Automation.Functions.Time;
 using Automation.Functions.Webhooks;
@@ -23,6 +24,7 @@ public static class AutomationApp
         builder.Services.AddAutomationRecords(storage);
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
         builder.Services.AddAutomationTimeRules(storage, builder.Configuration);
+        builder.Services.AddAutomationManagement(storage);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -38,6 +40,7 @@ public static class AutomationApp
         api.MapRulesApi();
         api.MapWebhookEndpoints();
         api.MapSchedulerApi();
+        api.MapManagementApi();
         return app;
     }
 }

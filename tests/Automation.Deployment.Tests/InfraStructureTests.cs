@@ -271,6 +271,32 @@ public sealed partial class InfraStructureTests
         Assert.Contains("output AZURE_FUNCTION_APP_NAME", Read("main.bicep"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ReadmeDeploySection_UsesTheOutputsParametersAndSecretNameInfraDefines()
+    {
+        var readme = File.ReadAllText(Repository.Path("README.md"));
+        var start = readme.IndexOf("## Deploy to Azure", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no 'Deploy to Azure' section.");
+        var section = readme[start..readme.IndexOf("\n## ", start + 3, StringComparison.Ordinal)];
+        var main = Read("main.bicep");
+
+        Assert.Contains("dotnet publish src/Automation.Functions -c Release -p:PackageFunctionApp=true", section, StringComparison.Ordinal);
+        foreach (Match output in Regex.Matches(section, @"\bout ([A-Z_]+)"))
+        {
+            Assert.Matches($@"(?m)^output {output.Groups[1].Value} string", main);
+        }
+
+        foreach (Match parameter in Regex.Matches(section, @"\b(\w+)=""\$"))
+        {
+            Assert.Matches($@"(?m)^param {parameter.Groups[1].Value}\s", main);
+        }
+
+        Assert.Contains("var adminKeySecretName = 'automation-bootstrap-admin-key'", main, StringComparison.Ordinal);
+        Assert.Contains("--name automation-bootstrap-admin-key", section, StringComparison.Ordinal);
+        Assert.Contains("\"${AUTOMATION_BOOTSTRAP_ADMIN_KEY}\"", Read("main.parameters.json"), StringComparison.Ordinal);
+        Assert.Contains("azd env set AUTOMATION_BOOTSTRAP_ADMIN_KEY", section, StringComparison.Ordinal);
+    }
+
     // 'param name type [= default]' and 'var name = ...' at the start of a line (decorators are on lines of their own).
     [GeneratedRegex(@"(?m)^(param|var)\s+(\w+)([^\n]*)$")]
     private static partial Regex Declaration();

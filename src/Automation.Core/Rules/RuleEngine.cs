@@ -117,8 +117,9 @@ public sealed class RuleEngine(
         var current = RuleMatcher.Image(model, change.Kind == ChangeKind.Unlink ? change.Before : change.After);
         var before = change.Kind == ChangeKind.Write ? RuleMatcher.Image(model, change.Before) : null;
         var completed = new List<RuleRun>();
-        foreach (var rule in candidates)
+        for (var index = 0; index < candidates.Count; index++)
         {
+            var rule = candidates[index];
             if (DoneInChain(change, rule, change.Model, change.RecordId))
             {
                 continue; // this rule already ran on this record in this chain
@@ -132,7 +133,7 @@ public sealed class RuleEngine(
 
             var run = await RunRuleAsync(rule, model, change.RecordId, change, current, cancellationToken);
             completed.Add(run);
-            if (run.ActionsDone > 0 && change.Kind != ChangeKind.Unlink &&
+            if (run.ActionsDone > 0 && change.Kind != ChangeKind.Unlink && index < candidates.Count - 1 &&
                 await records.Store.FindAsync(model, change.RecordId, cancellationToken) is { } now)
             {
                 current = now; // later rules see what earlier rules' actions did
@@ -142,6 +143,13 @@ public sealed class RuleEngine(
         if (post is not null)
         {
             completed.AddRange(await HandleMessagePostAsync(change, post, source, cancellationToken));
+        }
+
+        // When every candidate has a run record, those records already make a redelivery a no-op; the marker is for
+        // the candidates that did not apply (a redelivery must not find them applying to a record changed since).
+        if (completed.Count == candidates.Count + (post?.Rules.Count ?? 0))
+        {
+            return completed;
         }
 
         await runs.SaveAsync(new RuleRun

@@ -12,7 +12,13 @@ public static class Scopes
     public const string RulesRead = "rules:read";
     public const string RulesWrite = "rules:write";
     public const string CodeWrite = "code:write";
+
+    /// <summary>Every scope a key may carry, in API.md's order.</summary>
+    public static IReadOnlyList<string> All { get; } = [Admin, RecordsRead, RecordsWrite, RulesRead, RulesWrite, CodeWrite];
 }
+
+/// <summary>Endpoint metadata: the scope a route needs (null: any valid key). Tests and the OpenAPI document read it.</summary>
+public sealed record RequiredScope(string? Scope);
 
 /// <summary>Who is calling: the user id changes are made as, and the key's scopes.</summary>
 public sealed record ApiCaller(string KeyId, long Uid, IReadOnlySet<string> Scopes)
@@ -54,10 +60,10 @@ public sealed class BootstrapKeyValidator(IConfiguration configuration) : IApiKe
 }
 
 /// <summary>
-/// Endpoint filter: <c>Authorization: Bearer &lt;key&gt;</c> with the scope the route needs; 401 without a known key,
-/// 403 without the scope, both as problem details.
+/// Endpoint filter: <c>Authorization: Bearer &lt;key&gt;</c> with the scope the route needs (null: any valid key); 401
+/// without a known key, 403 without the scope, both as problem details.
 /// </summary>
-public sealed class ApiKeyFilter(string scope) : IEndpointFilter
+public sealed class ApiKeyFilter(string? scope) : IEndpointFilter
 {
     public const string CallerItem = "Automation.ApiCaller";
 
@@ -89,7 +95,7 @@ public sealed class ApiKeyFilter(string scope) : IEndpointFilter
             return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: "The API key is not known or was revoked.");
         }
 
-        if (!caller.Has(scope))
+        if (scope is not null && !caller.Has(scope))
         {
             return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: $"This API key lacks the '{scope}' scope.");
         }
@@ -104,7 +110,17 @@ public static class ApiKeyExtensions
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope)
         where TBuilder : IEndpointConventionBuilder
     {
+        builder.WithMetadata(new RequiredScope(scope));
         builder.AddEndpointFilter(new ApiKeyFilter(scope));
+        return builder;
+    }
+
+    /// <summary>Any valid key, whatever its scopes.</summary>
+    public static TBuilder RequireKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new RequiredScope(null));
+        builder.AddEndpointFilter(new ApiKeyFilter(null));
         return builder;
     }
 

@@ -25,14 +25,14 @@ public static class ModelsApi
             ? TypedResults.Ok(ModelJson.ToJson(found))
             : throw new UnknownModelException(model);
 
-    private static async Task<IResult> PutAsync(string model, HttpRequest request, IModelRegistry registry, CancellationToken cancellationToken)
+    private static async Task<IResult> PutAsync(string model, HttpContext http, IModelRegistry registry, CancellationToken cancellationToken)
     {
         if (BuiltInModels.IsBuiltIn(model))
         {
             return TypedResults.Problem(statusCode: 409, title: "Built-in model", detail: $"'{model}' is built into the engine and cannot be changed.");
         }
 
-        var body = await RecordsApi.ReadObjectAsync(request, cancellationToken);
+        var body = await RecordsApi.ReadObjectAsync(http.Request, cancellationToken);
         var parsed = ModelJson.Parse(body, model);
         if (!parsed.IsValid)
         {
@@ -40,6 +40,12 @@ public static class ModelsApi
         }
 
         var known = (await registry.ListAsync(cancellationToken)).ToDictionary(m => m.Name, StringComparer.Ordinal);
+        if (CodeWrites.WritesNew(CodeWrites.InModel(parsed.Model), CodeWrites.InModel(known.GetValueOrDefault(model))) &&
+            !http.Caller().Has(Scopes.CodeWrite))
+        {
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: $"Saving Python code (a field's compute) needs the '{Scopes.CodeWrite}' scope.");
+        }
+
         var errors = ModelValidator.Validate(parsed.Model!, name => name == model ? parsed.Model : known.GetValueOrDefault(name));
         if (!errors.IsEmpty)
         {

@@ -32,7 +32,7 @@ public static class RulesApi
     private static async Task<IResult> CreateAsync(HttpContext http, IRuleStore store, IModelRegistry models, CancellationToken cancellationToken)
     {
         var body = await RecordsApi.ReadObjectAsync(http.Request, cancellationToken);
-        var (rule, problem) = await ValidateAsync(body, 0, http, models, cancellationToken);
+        var (rule, problem) = await ValidateAsync(body, null, http, models, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -80,7 +80,7 @@ public static class RulesApi
     private static async Task<IResult> SaveAsync(AutomationRule existing, JsonObject body, HttpContext http, IRuleStore store, IModelRegistry models,
         CancellationToken cancellationToken)
     {
-        var (rule, problem) = await ValidateAsync(body, existing.Id, http, models, cancellationToken);
+        var (rule, problem) = await ValidateAsync(body, existing, http, models, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -121,20 +121,18 @@ public static class RulesApi
         TypedResults.Ok(await runs.ListAsync(id, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken));
 
     /// <summary>Parses, applies Odoo's recomputations (spec §1.3) and validates (spec §1.4). Writing code needs <c>code:write</c>.</summary>
-    private static async Task<(AutomationRule? Rule, IResult? Problem)> ValidateAsync(JsonObject body, long id, HttpContext http, IModelRegistry models,
-        CancellationToken cancellationToken)
+    internal static async Task<(AutomationRule? Rule, IResult? Problem)> ValidateAsync(JsonObject body, AutomationRule? existing, HttpContext http,
+        IModelRegistry models, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var parsed = RuleJson.Parse(body, errors, id);
+        var parsed = RuleJson.Parse(body, errors, existing?.Id ?? 0);
         if (parsed is null)
         {
             return (null, TypedResults.ValidationProblem(errors.ToDictionary(), title: "The rule is not valid."));
         }
 
-        // Odoo's default record getter is not code the caller wrote (every webhook rule carries it).
-        var writesCode = parsed.Actions.Any(a => a.State == "code" || a.Text("evaluation_type") == "equation") ||
-                         (!string.IsNullOrWhiteSpace(parsed.RecordGetter) && parsed.RecordGetter != Core.Webhooks.WebhookProcessor.DefaultRecordGetter);
-        if (writesCode && !http.Caller().Has(Scopes.CodeWrite))
+        // Odoo's default record getter is not code the caller wrote (every webhook rule carries it), nor is code saved again unchanged.
+        if (CodeWrites.WritesNew(CodeWrites.InRule(parsed), CodeWrites.InRule(existing)) && !http.Caller().Has(Scopes.CodeWrite))
         {
             return (null, TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: $"Saving Python code needs the '{Scopes.CodeWrite}' scope."));
         }

@@ -184,7 +184,9 @@ public static class HostingExtensions
             {
                 await Console.Error.WriteLineAsync($"Automation cannot start: {(e is StartupException ? e.Message : e.ToString())}");
                 Environment.ExitCode = 1;
-                app.Lifetime.StopApplication();
+
+                // Stopping a host that is still starting cancels its start with an exception; once started, it stops cleanly.
+                app.Lifetime.ApplicationStarted.Register(app.Lifetime.StopApplication);
             }
         }
     }

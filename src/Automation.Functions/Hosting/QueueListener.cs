@@ -99,6 +99,13 @@ public sealed class QueueListener(
             {
                 active.Add(ProcessCountedAsync(message, stoppingToken));
             }
+
+            if (wakeups is not null && batch.Count < settings.BatchSize)
+            {
+                // The queue was drained just now. This process's next send wakes us at once; messages from elsewhere wait
+                // at most the minimum interval. Saves the empty receive that would follow every small batch.
+                await Task.WhenAny(wake, Task.Delay(MinPollingInterval, stoppingToken));
+            }
         }
 
         await Task.WhenAll(active);
