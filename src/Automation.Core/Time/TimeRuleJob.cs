@@ -122,7 +122,7 @@ public sealed class TimeRuleJob(
             return new CheckResult { Status = CheckResult.Busy };
         }
 
-        var deadline = time.GetUtcNow() + options.Budget;
+        var budget = new Budget(time, time.GetUtcNow() + options.Budget);
         var results = new List<RuleCheck>();
         string? lastError = null;
         try
@@ -131,7 +131,7 @@ public sealed class TimeRuleJob(
             var active = all.Where(r => r.Active && Triggers.Time.Contains(r.Trigger)).OrderBy(r => r.Id).ToList();
             foreach (var rule in active)
             {
-                if (time.GetUtcNow() > deadline || !await lease.KeepAsync(cancellationToken))
+                if (budget.Spent || !await lease.KeepAsync(cancellationToken))
                 {
                     results.Add(new RuleCheck { RuleId = rule.Id, Name = rule.Name, Status = CheckResult.Incomplete });
                     continue;
@@ -140,7 +140,7 @@ public sealed class TimeRuleJob(
                 var check = new RuleProgress(rule);
                 try
                 {
-                    await CheckRuleAsync(rule, known.GetValueOrDefault(rule.Id), now, deadline, lease, manual, check, cancellationToken);
+                    await CheckRuleAsync(rule, known.GetValueOrDefault(rule.Id), now, budget, lease, manual, check, cancellationToken);
                 }
                 catch (RuleChangedException)
                 {
@@ -178,7 +178,7 @@ public sealed class TimeRuleJob(
         }
     }
 
-    private async Task CheckRuleAsync(AutomationRule rule, TimeRuleState? state, DateTime now, DateTimeOffset deadline, Lease lease, bool manual,
+    private async Task CheckRuleAsync(AutomationRule rule, TimeRuleState? state, DateTime now, Budget budget, Lease lease, bool manual,
         RuleProgress check, CancellationToken cancellationToken)
     {
         var spec = TimeRuleSpec.For(rule)!;
@@ -205,7 +205,7 @@ public sealed class TimeRuleJob(
         }
 
         var key = new DateIndexKey(rule.Model, spec.DateField!);
-        if (!await EnsureIndexAsync(key, model, now, deadline, manual, lease, cancellationToken))
+        if (!await EnsureIndexAsync(key, model, now, budget, manual, lease, cancellationToken))
         {
             check.Status = "indexing";
             await SaveOutcomeAsync(rule.Id, check, now, cancellationToken);
@@ -262,7 +262,7 @@ public sealed class TimeRuleJob(
             {
                 while (true)
                 {
-                    if (time.GetUtcNow() > deadline || !await lease.KeepAsync(cancellationToken))
+                    if (budget.Spent || !await lease.KeepAsync(cancellationToken))
                     {
                         check.Status = CheckResult.Incomplete;
                         await SaveOutcomeAsync(rule.Id, check, now, cancellationToken);
@@ -271,6 +271,7 @@ public sealed class TimeRuleJob(
 
                     var page = await index.ScanAsync(key, range.From, range.To, state.WindowCursor, options.PageSize, cancellationToken);
                     check.EntriesRead += page.Count;
+                    budget.Worked();
                     var due = page.Where(e => window.IsDue(e.Value, state.From, windowNow)).ToList();
                     var failed = await ProcessAsync(work, due, windowNow, check, cancellationToken);
                     if (page.Count > 0)
@@ -421,7 +422,7 @@ public sealed class TimeRuleJob(
     }
 
     /// <summary>Builds the index if it is not ready, page by page within the budget; true when it is ready.</summary>
-    private async Task<bool> EnsureIndexAsync(DateIndexKey key, ModelDefinition model, DateTime now, DateTimeOffset deadline, bool manual, Lease lease,
+    private async Task<bool> EnsureIndexAsync(DateIndexKey key, ModelDefinition model, DateTime now, Budget budget, bool manual, Lease lease,
         CancellationToken cancellationToken)
     {
         var status = await index.StatusAsync(key, cancellationToken);
@@ -449,10 +450,12 @@ public sealed class TimeRuleJob(
 
         while (true)
         {
-            if (time.GetUtcNow() > deadline || !await lease.KeepAsync(cancellationToken))
+            if (budget.Spent || !await lease.KeepAsync(cancellationToken))
             {
                 return false;
             }
+
+            budget.Worked();
 
             // Read before the page: a change committed after this is newer than what the page shows, and wins.
             var version = time.GetUtcNow().UtcTicks;
@@ -618,6 +621,19 @@ public sealed class TimeRuleJob(
             LastRun = LastRun,
             DurationMs = System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalMilliseconds,
         };
+    }
+
+    /// <summary>
+    /// The check's time budget. It is spent once the deadline has passed and some work was done: every check makes progress
+    /// (one page of an index build or of a window at least), however small the budget.
+    /// </summary>
+    private sealed class Budget(TimeProvider time, DateTimeOffset deadline)
+    {
+        private bool _worked;
+
+        public bool Spent => _worked && time.GetUtcNow() > deadline;
+
+        public void Worked() => _worked = true;
     }
 
     /// <summary>The check's lease, renewed when a third of it has passed.</summary>
