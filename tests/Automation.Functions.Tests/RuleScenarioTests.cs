@@ -532,6 +532,32 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scenario22_APortalUsersWrite_StillRunsTheRuleWithFullRights()
+    {
+        var filters = _lead.Replace("x_lead", "x_filter", StringComparison.Ordinal);
+        await SendAsync(HttpMethod.Put, $"/api/admin/models/{filters}", """{"fields": {"name": {"type": "char"}, "active": {"type": "boolean", "default": true}}}""",
+            HttpStatusCode.Created);
+        var rule = await CreateRuleAsync("on_create_or_write", Archive(), model: filters);
+        var portalPartner = await CreateAsync("res.partner", """{"name":"Portal user"}""");
+        var portalUser = await CreateAsync("res.users", $$"""{"name":"Portal user","login":"portal-{{_lead}}","partner_id":{{portalPartner}},"share":true}""");
+        var key = await SendAsync(HttpMethod.Post, "/api/admin/keys",
+            $$"""{"name":"portal","scopes":["records:read","records:write"],"user_id":{{portalUser}}}""", HttpStatusCode.Created);
+        using var portal = new HttpClient { BaseAddress = _http.BaseAddress };
+        portal.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key!["key"]!.GetValue<string>());
+
+        using var rulesForbidden = await portal.GetAsync(new Uri($"/api/admin/rules/{rule}", UriKind.Relative));
+        using var created = await portal.PostAsync(new Uri($"/api/records/{filters}", UriKind.Relative),
+            new StringContent("""{"name":"My filter"}""", Encoding.UTF8, "application/json"));
+        var filter = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+
+        var archived = await Eventually.MatchAsync(() => GetAsync($"/api/records/{filters}/{filter}"), f => f!["active"]!.GetValue<bool>() == false,
+            TimeSpan.FromSeconds(30), "the rule to archive the portal user's filter");
+        Assert.Equal(HttpStatusCode.Forbidden, rulesForbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("My filter", archived!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task RuntimeError_InCode_FailsTheRunWithThePythonErrorAndLine()
     {
         var rule = await CreateRuleAsync("on_create", new JsonObject
@@ -605,6 +631,48 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("line", badCode!["errors"]!["action_server_ids.0.code"]![0]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal("Delay must be positive. Set 'Delay mode' to 'Before' to negate the delay.",
             negative!["errors"]!["trg_date_range"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Scenarios23And25_MailTriggersNeedAChatter_AndDeletionRulesRefuseMailActions()
+    {
+        var noChatter = await PostRuleAsync(new JsonObject { ["name"] = "x", ["model"] = "res.country", ["trigger"] = "on_message_sent" });
+        var onUnlink = await PostRuleAsync(new JsonObject
+        {
+            ["name"] = "x",
+            ["model"] = _lead,
+            ["trigger"] = "on_unlink",
+            ["action_server_ids"] = new JsonArray(new JsonObject { ["name"] = "Mail", ["state"] = "mail_post" }),
+        });
+
+        Assert.Equal("Mail event can not be configured on model res.country. Only models with discussion feature can be used.",
+            noChatter!["errors"]!["trigger"]![0]!.GetValue<string>());
+        Assert.Contains("Email, follower or activity action types cannot be used when deleting records, as there are no more records to apply these changes to!",
+            onUnlink!["errors"]!["action_server_ids"]!.AsArray().Select(e => e!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Scenario29_TriggersGenerateOdoosDomains_AndATimeTriggerResetsThem()
+    {
+        async Task<JsonNode> RuleAsync(JsonObject body) =>
+            (await SendAsync(HttpMethod.Post, "/api/admin/rules", body.ToJsonString(), HttpStatusCode.Created))!;
+        JsonObject Body(string trigger) => new() { ["name"] = trigger, ["model"] = _lead, ["trigger"] = trigger };
+        var tag = await CreateAsync("res.partner.category", """{"name":"T"}""");
+
+        var state = await RuleAsync(new JsonObject { ["name"] = "s", ["model"] = _lead, ["trigger"] = "on_state_set", ["trg_selection_field_id"] = "pending" });
+        var tagSet = await RuleAsync(new JsonObject { ["name"] = "t", ["model"] = _lead, ["trigger"] = "on_tag_set", ["trg_field_ref"] = tag });
+        var user = await RuleAsync(Body("on_user_set"));
+        var archive = await RuleAsync(Body("on_archive"));
+        var switched = await SendAsync(HttpMethod.Patch, $"/api/admin/rules/{state["id"]}", """{"trigger":"on_time_created"}""", HttpStatusCode.OK);
+
+        Assert.Equal("[('state', '=', 'pending')]", state["filter_domain"]!.GetValue<string>());
+        Assert.Equal($"[('tag_ids', 'in', [{tag}])]", tagSet["filter_domain"]!.GetValue<string>());
+        Assert.Equal($"[('tag_ids', 'not in', [{tag}])]", tagSet["filter_pre_domain"]!.GetValue<string>());
+        Assert.Equal("[('user_id', '!=', False)]", user["filter_domain"]!.GetValue<string>());
+        Assert.Equal("[('active', '=', False)]", archive["filter_domain"]!.GetValue<string>());
+        Assert.True(switched!["filter_domain"] is null || switched["filter_domain"]!.GetValue<string>().Length == 0);
+        Assert.Empty(switched["trigger_field_ids"]!.AsArray());
+        Assert.Equal("create_date", switched["trg_date_id"]!.GetValue<string>());
     }
 
     private static JsonObject SetUser(long user) => new()

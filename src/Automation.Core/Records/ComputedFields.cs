@@ -171,14 +171,14 @@ public sealed class ComputedFields(IModelRegistry models, IRecordStore store, Sc
         try
         {
             var script = scripts.Compile(field.Compute!);
-            await Task.Factory.StartNew(() => scripts.Execute(script, new ScriptContext
+            await ScriptThreads.RunAsync(() => scripts.Execute(script, new ScriptContext
             {
                 Environment = environment,
                 Model = model.Name,
                 RecordIds = [id],
                 SelfIsRecords = true,
                 Cancellation = cancellationToken,
-            }), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }));
         }
         catch (Exception e) when (e is ScriptRuntimeException or ScriptSyntaxException)
         {

@@ -127,8 +127,8 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
     }
 
     /// <summary>
-    /// Runs admin code on a dedicated thread: the environment waits on storage synchronously, which must not block the
-    /// thread pool. Python errors become <see cref="ActionFailedException"/> with the exception type and line.
+    /// Runs admin code on a script thread (<see cref="ScriptThreads"/>): the environment waits on storage synchronously,
+    /// which must not block the thread pool. Python errors become <see cref="ActionFailedException"/> with the exception type and line.
     /// </summary>
     private async Task<object?> RunScriptAsync(CompiledScript script, ModelDefinition model, long recordId, ActionContext context, bool evaluate)
     {
@@ -143,11 +143,11 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
         };
         try
         {
-            return await Task.Factory.StartNew(() =>
+            return await ScriptThreads.RunAsync(() =>
             {
                 var result = scripts.Execute(script, scriptContext);
                 return evaluate ? result.Value : null;
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            });
         }
         catch (ScriptRuntimeException e)
         {

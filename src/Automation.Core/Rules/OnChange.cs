@@ -56,12 +56,12 @@ public sealed class OnChange(IRuleStore rules, IModelRegistry models, RecordServ
             foreach (var action in rule.Actions.Where(a => a.State == "code"))
             {
                 var script = scripts.Compile(action.Text("code") ?? "");
-                var run = await Task.Factory.StartNew(() => scripts.Execute(script, new ScriptContext
+                var run = await ScriptThreads.RunAsync(() => scripts.Execute(script, new ScriptContext
                 {
                     Environment = environment,
                     Model = model.Name,
                     RecordIds = [FormRecordId],
-                }), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                }));
                 if (ValueConverter.ToDotNet(run.Action) is IDictionary<string, object?> returned)
                 {
                     if (returned.TryGetValue("value", out var v) && v is IDictionary<string, object?> value)

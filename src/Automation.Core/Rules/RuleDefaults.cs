@@ -91,6 +91,15 @@ public static class RuleDefaults
         return rule;
     }
 
+    /// <summary>
+    /// spec §1.3: triggers whose domains and watched fields are reset to empty when a rule switches to them (then
+    /// user-defined): time triggers, on create, on deletion, on UI change, webhooks, mail triggers and on update.
+    /// The "values updated" triggers regenerate theirs; on create and edit keeps the user's.
+    /// </summary>
+    public static bool ResetsOnTriggerChange(string trigger) =>
+        Triggers.Time.Contains(trigger) || Triggers.Mail.Contains(trigger) ||
+        trigger is Triggers.OnCreate or Triggers.OnUnlink or Triggers.OnChange or Triggers.OnWebhook or Triggers.OnWrite;
+
     private static IEnumerable<string> DomainFields(string domain)
     {
         try

@@ -375,8 +375,7 @@ public sealed class WebhookProcessor(
                     LogSink = Logged,
                 };
                 var script = Owner._scripts.Compile(getter, ScriptMode.Eval);
-                value = await Task.Factory.StartNew(() => Owner._scripts.Execute(script, context).Value, CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                value = await ScriptThreads.RunAsync(() => Owner._scripts.Execute(script, context).Value);
             }
             catch (Exception e) when (RuleEngine.IsPermanent(e))
             {

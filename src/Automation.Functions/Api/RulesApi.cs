@@ -66,7 +66,17 @@ public static class RulesApi
         }
 
         var merged = RuleJson.ToJson(existing, includeSecrets: true);
-        foreach (var (key, value) in await RecordsApi.ReadObjectAsync(http.Request, cancellationToken))
+        var patch = await RecordsApi.ReadObjectAsync(http.Request, cancellationToken);
+        if (patch["trigger"] is JsonValue trigger && trigger.TryGetValue<string>(out var newTrigger) && newTrigger != existing.Trigger &&
+            RuleDefaults.ResetsOnTriggerChange(newTrigger))
+        {
+            // spec §1.3: switching to one of these triggers empties what the previous trigger generated.
+            merged["filter_domain"] = null;
+            merged["filter_pre_domain"] = null;
+            merged["trigger_field_ids"] = new JsonArray();
+        }
+
+        foreach (var (key, value) in patch)
         {
             merged[key] = value?.DeepClone();
         }

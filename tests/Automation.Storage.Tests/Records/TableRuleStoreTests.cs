@@ -1,0 +1,73 @@
+using Automation.Core.Rules;
+using Automation.Storage.Records;
+using Automation.Testing;
+
+namespace Automation.Storage.Tests.Records;
+
+/// <summary>
+/// The rule cache across instances (issue #6: "a rule change is effective for the next event on every instance"): two
+/// stores on one table stand for two instances.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class TableRuleStoreTests(AzuriteFixture azurite)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task ARuleSavedOnOneInstance_IsSeenByTheNextEventOnAnother_AfterWarmLookups()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var saved = await first.SaveAsync(Rule("before"), None);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("before", Assert.Single(await second.ActiveForModelAsync("x_lead", DateTimeOffset.UtcNow, None)).Name); // warm cache
+        }
+
+        await first.SaveAsync(saved with { Name = "after" }, None);
+        var committed = DateTimeOffset.UtcNow; // an event committed once the change returned
+
+        Assert.Equal("after", Assert.Single(await second.ActiveForModelAsync("x_lead", committed, None)).Name);
+        Assert.Equal("after", Assert.Single(await second.ActiveForModelAsync("x_lead", None)).Name);
+    }
+
+    [Fact]
+    public async Task ConcurrentLookups_ShareVersionReads_ButNeverOneThatBeganBeforeTheirEvent()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var saved = await first.SaveAsync(Rule("v0"), None);
+        for (var version = 1; version <= 20; version++)
+        {
+            await first.SaveAsync(saved with { Name = $"v{version}" }, None);
+            var committed = DateTimeOffset.UtcNow;
+            var seen = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => second.ActiveForModelAsync("x_lead", committed, None)));
+            Assert.All(seen, rules => Assert.Equal($"v{version}", Assert.Single(rules).Name));
+        }
+    }
+
+    [Fact]
+    public async Task DeactivatedAndDeletedRules_LeaveTheOtherInstancesCacheAtOnce()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var kept = await first.SaveAsync(Rule("kept"), None);
+        var gone = await first.SaveAsync(Rule("gone"), None);
+        Assert.Equal(2, (await second.ActiveForModelAsync("x_lead", DateTimeOffset.UtcNow, None)).Count);
+
+        await first.SaveAsync(kept with { Active = false }, None);
+        await first.DeleteAsync(gone.Id, None);
+
+        Assert.Empty(await second.ActiveForModelAsync("x_lead", DateTimeOffset.UtcNow, None));
+    }
+
+    private static AutomationRule Rule(string name) => new() { Name = name, Model = "x_lead", Trigger = Triggers.OnCreate };
+
+    private async Task<(TableRuleStore First, TableRuleStore Second)> TwoInstancesAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var table = azurite.Tables.GetTableClient("rules" + suffix);
+        var ids = azurite.Tables.GetTableClient("ruleids" + suffix);
+        await table.CreateIfNotExistsAsync();
+        await ids.CreateIfNotExistsAsync();
+        return (new TableRuleStore(table, new IdAllocator(ids, TimeProvider.System), TimeProvider.System),
+            new TableRuleStore(table, new IdAllocator(ids, TimeProvider.System), TimeProvider.System));
+    }
+}
