@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Storage.Records;
 using Automation.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Automation.Functions.Tests;
 
@@ -15,13 +16,14 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private const long Demo = 2;
     private readonly TestAppRoot _root = new();
+    private readonly CapturedLogs _logs = new();
     private TestApp _app = null!;
     private HttpClient _http = null!;
     private string _lead = "";
 
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync(azurite, _root, functionsMode: false);
+        _app = await TestApp.StartAsync(azurite, _root, functionsMode: false, logs: _logs);
         _http = _app.Admin();
         _lead = "x_lead" + Guid.NewGuid().ToString("N")[..10];
         await SendAsync(HttpMethod.Put, $"/api/admin/models/{_lead}", """
@@ -594,6 +596,8 @@ public sealed class RuleScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var failed = runs!.AsArray().Single(x => x!["status"]!.GetValue<string>() == "failed")!;
         Assert.Contains("deep (limit 16)", failed["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        var logged = Assert.Single(_logs.Lines, l => l.Level == LogLevel.Error && l.Message.Contains("deep (limit 16)", StringComparison.Ordinal));
+        Assert.Contains($"Rule {rule} failed on {_lead}", logged.Message, StringComparison.Ordinal);
         var leads = await GetAsync($"/api/records/{_lead}?limit=1000&fields=name");
         Assert.Equal(17, leads!["records"]!.AsArray().Count);
     }

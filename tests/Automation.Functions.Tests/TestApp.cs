@@ -2,6 +2,7 @@ using Automation.Functions.Hosting;
 using Automation.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
 
 namespace Automation.Functions.Tests;
 
@@ -36,7 +37,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public static async Task<TestApp> StartAsync(AzuriteFixture azurite, TestAppRoot root, bool functionsMode,
         IEnumerable<IQueueFunction>? queueFunctions = null, IEnumerable<ITimerFunction>? timerFunctions = null,
-        IEnumerable<string>? extraArgs = null)
+        IEnumerable<string>? extraArgs = null, ILoggerProvider? logs = null)
     {
         var args = new List<string>
         {
@@ -61,6 +62,11 @@ public sealed class TestApp : IAsyncDisposable
             foreach (var f in timerFunctions ?? [])
             {
                 builder.Services.AddSingleton(f);
+            }
+
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
             }
         });
         await app.InitializeAsync();

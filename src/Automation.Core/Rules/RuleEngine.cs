@@ -29,6 +29,9 @@ public sealed record RuleEngineOptions
     /// published to the queue as usual and their queued copies find them handled.
     /// </summary>
     public Func<ChangeEvent, CancellationToken, Task>? SettleInline { get; init; }
+
+    /// <summary>Told of every run that fails, when it fails, inline ones included (the host logs it with its ids).</summary>
+    public Action<ChangeEvent, RuleRun>? RunFailed { get; init; }
 }
 
 /// <summary>
@@ -327,6 +330,7 @@ public sealed class RuleEngine(
                 FinishedAt = time.GetUtcNow().UtcDateTime,
             };
             await runs.SaveAsync(run, cancellationToken);
+            options.RunFailed?.Invoke(change, run);
             return run;
         }
 
@@ -380,6 +384,7 @@ public sealed class RuleEngine(
                 outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Failed, e.Message, clock.Elapsed.TotalMilliseconds));
                 run = run with { Status = RuleRun.Failed, Error = $"{action.Name}: {e.Message}", Outcomes = outcomes, FinishedAt = time.GetUtcNow().UtcDateTime };
                 await runs.SaveAsync(run, cancellationToken);
+                options.RunFailed?.Invoke(change, run);
                 await HandleCausedAsync(nested, cancellationToken); // what the failed action did commit stands, and is handled
                 return run;
             }
