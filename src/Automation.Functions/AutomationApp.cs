@@ -1,4 +1,5 @@
 using Automation.Functions.Api;
+using Automation.Functions.Deliveries;
 using Automation.Functions.Endpoints;
 using Automation.Functions.Hosting;
 using Automation.Functions.Management;
@@ -24,6 +25,7 @@ public static class AutomationApp
         builder.Services.AddAutomationRecords(storage);
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
         builder.Services.AddAutomationTimeRules(storage, builder.Configuration);
+        builder.Services.AddAutomationDeliveries(storage, builder.Configuration);
         builder.Services.AddAutomationManagement(storage);
         configure?.Invoke(builder);
 
@@ -40,6 +42,7 @@ public static class AutomationApp
         api.MapRulesApi();
         api.MapWebhookEndpoints();
         api.MapSchedulerApi();
+        api.MapDeliveriesApi();
         api.MapManagementApi();
         return app;
     }

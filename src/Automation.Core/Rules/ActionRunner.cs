@@ -1,11 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Automation.Core.Ai;
+using Automation.Core.Deliveries;
 using Automation.Core.Domains;
 using Automation.Core.Events;
 using Automation.Core.Models;
 using Automation.Core.Records;
+using Automation.Core.Rules.Actions;
+using Automation.Core.Sequences;
+using Automation.Core.Templates;
 using Automation.Scripting;
+using Automation.Scripting.Odoo;
 
 namespace Automation.Core.Rules;
 
@@ -30,117 +36,105 @@ public sealed record ActionContext(ChangeContext Change)
 /// <summary>An action that cannot succeed as configured or with this data: the run fails and is not retried.</summary>
 public sealed class ActionFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Runs one server action on one record (spec §5): <c>object_write</c> and <c>code</c>.</summary>
-public sealed class ActionRunner(RecordService records, IModelRegistry models, ScriptEngine scripts)
+/// <summary>What actions use beyond records and code: the outbox, sequences, the AI endpoint, the clock.</summary>
+public sealed record ActionServices
 {
-    public async Task RunAsync(ServerAction action, ModelDefinition model, long recordId, ActionContext context, CancellationToken cancellationToken)
+    public IDeliveryOutbox? Outbox { get; init; }
+
+    public ISequenceSource? Sequences { get; init; }
+
+    public IAiCompletion? Ai { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
+
+/// <summary>
+/// Runs one server action on one record (spec §5), each type in its own class under <c>Rules/Actions</c>: Update Record,
+/// Create Record, Duplicate Record, Create Activity, Send Email, Send SMS, Send WhatsApp, Add/Remove Followers, Execute
+/// Code, Send Webhook Notification and Multi Actions. Messages leave through the durable outbox
+/// (<see cref="IDeliveryOutbox"/>), keyed so that an action run again after a crash hands over the same deliveries.
+/// </summary>
+public sealed class ActionRunner(RecordService records, IModelRegistry models, ScriptEngine scripts, ActionServices? services = null)
+{
+    /// <summary>Multi actions nest at most this deep (cycles are refused at save time; this guards anything else).</summary>
+    public const int MaxMultiDepth = 8;
+
+    /// <summary>Most records one path step or one action may reach.</summary>
+    public const int MaxTargets = 10_000;
+
+    internal RecordService Records => records;
+
+    internal IModelRegistry Models => models;
+
+    internal ScriptEngine Scripts => scripts;
+
+    internal ActionServices Services { get; } = services ?? new ActionServices();
+
+    /// <summary>The same runner on other records (a dry run's scratch copy): nothing is sent and no sequence number is drawn.</summary>
+    public ActionRunner ForDryRun(RecordService scratch) =>
+        new(scratch, models, scripts, Services with { Outbox = new DryRunOutbox(), Sequences = Services.Sequences is { } s ? new PeekingSequences(s) : null });
+
+    public Task RunAsync(ServerAction action, ModelDefinition model, long recordId, ActionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(context);
-        switch (action.State)
-        {
-            case "object_write":
-                await UpdateRecordAsync(action, model, recordId, context, cancellationToken);
-                break;
-            case "code":
-                await RunScriptAsync(scripts.Compile(action.Text("code") ?? ""), model, recordId, context, evaluate: false);
-                break;
-            default:
-                throw new ActionFailedException($"Action type '{action.State}' is not available yet.");
-        }
+        return RunAsync(new ActionCall(this, action, model, recordId, context, 0, cancellationToken));
     }
 
-    /// <summary>spec §5.4: follow <c>update_path</c> to the records to write, compute the value, write it.</summary>
-    private async Task UpdateRecordAsync(ServerAction action, ModelDefinition model, long recordId, ActionContext context,
-        CancellationToken cancellationToken)
+    internal async Task RunAsync(ActionCall call)
     {
-        var segments = (action.Text("update_path") ?? throw new ActionFailedException("The action has no update_path.")).Split('.');
-        var targetModel = model;
-        IReadOnlyList<long> targets = [recordId];
-        foreach (var segment in segments[..^1])
+        try
         {
-            var field = targetModel.Field(segment) ?? throw new ActionFailedException($"{targetModel.Name} has no field '{segment}'.");
-            var related = await models.FindAsync(field.Relation ?? "", cancellationToken)
-                ?? throw new ActionFailedException($"Field {targetModel.Name}.{segment} is not relational.");
-            var next = new List<long>();
-            foreach (var record in await records.Store.FindManyAsync(targetModel, targets, cancellationToken))
-            {
-                if (field.Type == FieldType.One2many)
-                {
-                    next.AddRange((await records.SearchAsync(related, Domain.FromTerms([new object?[] { field.InverseName!, "=", record.Id }]), 10_000, null,
-                        cancellationToken)).Records.Select(r => r.Id));
-                }
-                else
-                {
-                    next.AddRange(record[segment] switch
-                    {
-                        long id => [id],
-                        IReadOnlyList<long> ids => ids,
-                        _ => [],
-                    });
-                }
-            }
-
-            targetModel = related;
-            targets = next.Distinct().ToList();
+            await DispatchAsync(call);
         }
-
-        var last = targetModel.Field(segments[^1]) ?? throw new ActionFailedException($"{targetModel.Name} has no field '{segments[^1]}'.");
-        var value = action.Text("evaluation_type") == "equation"
-            ? ToJson(await RunScriptAsync(scripts.Compile(action.Text("value") ?? "", ScriptMode.Eval), model, recordId, context, evaluate: true))
-            : ValueFor(last, action);
-        foreach (var target in targets)
+        catch (SequenceException e)
         {
-            await records.WriteAsync(targetModel, target, new JsonObject { [last.Name] = value?.DeepClone() }, null, context.Change, cancellationToken);
+            throw new ActionFailedException(e.Message, e);
+        }
+        catch (FormatException e)
+        {
+            throw new ActionFailedException(e.Message, e);
         }
     }
 
-    /// <summary>spec §5.4 "value by field type".</summary>
-    internal static JsonNode? ValueFor(FieldDefinition field, ServerAction action)
+    private Task DispatchAsync(ActionCall call) => call.Action.State switch
     {
-        var raw = action.Fields["value"]?.ToString();
-        var reference = action.Text("resource_ref") is { } r && r.Split(',') is [_, var refId] ? refId.Trim() : raw;
-        switch (field.Type)
-        {
-            case FieldType.Many2many or FieldType.One2many:
-                var id = long.TryParse(reference, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-                return (action.Text("update_m2m_operation") ?? "add") switch
-                {
-                    "remove" => new JsonArray(new JsonArray(3, id, 0)),
-                    "set" => new JsonArray(new JsonArray(6, 0, new JsonArray(id))),
-                    "clear" => new JsonArray(new JsonArray(5, 0, 0)),
-                    _ => new JsonArray(new JsonArray(4, id, 0)),
-                };
-            case FieldType.Boolean:
-                return (action.Fields["update_boolean_value"]?.ToString() ?? "true") is "true" or "True";
-            case FieldType.Many2one:
-                return long.TryParse(reference, NumberStyles.Integer, CultureInfo.InvariantCulture, out var m2o) ? m2o == 0 ? null : m2o : reference;
-            case FieldType.Integer:
-                return long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : raw;
-            case FieldType.Float or FieldType.Monetary:
-                return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : raw;
-            case FieldType.Json:
-                return action.Fields["value"]?.DeepClone();
-            default:
-                return raw;
-        }
-    }
+        ActionTypes.UpdateRecord => UpdateRecordAction.RunAsync(call),
+        ActionTypes.CreateRecord => CreateRecordAction.RunAsync(call),
+        ActionTypes.DuplicateRecord => DuplicateRecordAction.RunAsync(call),
+        ActionTypes.CreateActivity => CreateActivityAction.RunAsync(call),
+        ActionTypes.SendEmail => SendEmailAction.RunAsync(call),
+        ActionTypes.SendSms => SendSmsAction.RunAsync(call),
+        ActionTypes.SendWhatsApp => SendWhatsAppAction.RunAsync(call),
+        ActionTypes.AddFollowers or ActionTypes.RemoveFollowers => FollowersAction.RunAsync(call),
+        ActionTypes.ExecuteCode => RunScriptAsync(scripts.Compile(call.Action.Text("code") ?? ""), call, evaluate: false),
+        ActionTypes.SendWebhook => SendWebhookAction.RunAsync(call),
+        ActionTypes.Multi => MultiAction.RunAsync(call),
+        _ => throw new ActionFailedException($"Action type '{call.Action.State}' is not available."),
+    };
 
     /// <summary>
     /// Runs admin code on a script thread (<see cref="ScriptThreads"/>): the environment waits on storage synchronously,
     /// which must not block the thread pool. Python errors become <see cref="ActionFailedException"/> with the exception type and line.
     /// </summary>
-    private async Task<object?> RunScriptAsync(CompiledScript script, ModelDefinition model, long recordId, ActionContext context, bool evaluate)
+    internal async Task<object?> RunScriptAsync(CompiledScript script, ActionCall call, bool evaluate, IReadOnlyDictionary<string, object?>? variables = null)
     {
+        var context = call.Context;
         var environment = new RecordScriptEnvironment(records, models, context.Change, context.Tombstones, context.Known);
         var scriptContext = new ScriptContext
         {
             Environment = environment,
-            Model = model.Name,
-            RecordIds = [recordId],
+            Model = call.Model.Name,
+            RecordIds = [call.RecordId],
             Payload = context.Payload,
             LogSink = context.Log,
         };
+        foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
+        {
+            scriptContext.Variables[name] = value;
+        }
+
         try
         {
             return await ScriptThreads.RunAsync(() =>
@@ -155,12 +149,258 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
         }
     }
 
-    private static JsonNode? ToJson(object? value) => value switch
+    /// <summary>
+    /// Renders template fields of <paramref name="template"/> for the call's record: each <c>{{ expression }}</c> is
+    /// evaluated with <c>object</c> bound to the record. Returns the rendered text per field name.
+    /// </summary>
+    internal async Task<IReadOnlyDictionary<string, string>> RenderAsync(ActionCall call, RecordData template, ModelDefinition templateModel,
+        IReadOnlyCollection<string> fields)
+    {
+        var parsed = new Dictionary<string, IReadOnlyList<TemplatePart>>(StringComparer.Ordinal);
+        foreach (var name in fields)
+        {
+            try
+            {
+                parsed[name] = TemplateText.Parse(template[name] as string);
+            }
+            catch (FormatException e)
+            {
+                throw new ActionFailedException($"{templateModel.Name} {template.Id}, field '{name}': {e.Message}", e);
+            }
+        }
+
+        var expressions = parsed.Values.SelectMany(p => p).Where(p => p.IsExpression).Select(p => p.Text).ToList();
+        var values = expressions.Count == 0 ? [] : await EvaluateTemplateAsync(call, expressions, $"{templateModel.Name} {template.Id}");
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var next = 0;
+        foreach (var (name, parts) in parsed)
+        {
+            var count = parts.Count(p => p.IsExpression);
+            var field = templateModel.Field(name);
+            result[name] = TemplateText.Join(parts, values.Skip(next).Take(count).ToList(), html: field?.Type == FieldType.Html);
+            next += count;
+        }
+
+        return result;
+    }
+
+    /// <summary>Renders free text with placeholders (an AI prompt), as <see cref="RenderAsync"/> does a template field.</summary>
+    internal async Task<string> RenderTextAsync(ActionCall call, string text, string what)
+    {
+        IReadOnlyList<TemplatePart> parts;
+        try
+        {
+            parts = TemplateText.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ActionFailedException($"{what}: {e.Message}", e);
+        }
+
+        var expressions = parts.Where(p => p.IsExpression).Select(p => p.Text).ToList();
+        var values = expressions.Count == 0 ? [] : await EvaluateTemplateAsync(call, expressions, what);
+        return TemplateText.Join(parts, values, html: false);
+    }
+
+    private async Task<IReadOnlyList<string>> EvaluateTemplateAsync(ActionCall call, IReadOnlyList<string> expressions, string what)
+    {
+        var compiled = new List<CompiledScript>();
+        foreach (var expression in expressions)
+        {
+            try
+            {
+                compiled.Add(scripts.Compile(TemplateText.BindObject(expression), ScriptMode.Eval));
+            }
+            catch (ScriptSyntaxException e)
+            {
+                throw new ActionFailedException($"{what}: the placeholder {{{{ {expression} }}}} is not valid Python: {e.Message}", e);
+            }
+        }
+
+        var context = call.Context;
+        var environment = new RecordScriptEnvironment(records, models, context.Change, context.Tombstones, context.Known);
+        try
+        {
+            return await ScriptThreads.RunAsync<IReadOnlyList<string>>(() =>
+            {
+                var texts = new List<string>();
+                foreach (var script in compiled)
+                {
+                    var scriptContext = new ScriptContext
+                    {
+                        Environment = environment,
+                        Model = call.Model.Name,
+                        RecordIds = [call.RecordId],
+                        LogSink = context.Log,
+                    };
+                    scriptContext.Variables[TemplateText.ObjectVariable] = new ScriptRecordSet(call.Model.Name, [call.RecordId]);
+                    scriptContext.Variables["ctx"] = new Dictionary<string, object?>();
+                    var value = scripts.Execute(script, scriptContext).Value;
+                    texts.Add(TemplateText.ToText(value, set => environment.Read(set.Model, set.Ids, ["display_name"])
+                        .Select(r => r.GetValueOrDefault("display_name") as string ?? "").ToList()));
+                }
+
+                return texts;
+            });
+        }
+        catch (ScriptRuntimeException e)
+        {
+            throw new ActionFailedException($"{what}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Follows relational <paramref name="segments"/> from <paramref name="ids"/> of <paramref name="model"/> (spec §5.4:
+    /// a to-many segment yields all related records, an empty relation nothing), returning the last model and the ids reached.
+    /// </summary>
+    internal async Task<(ModelDefinition Model, IReadOnlyList<long> Ids)> FollowAsync(ModelDefinition model, IReadOnlyList<long> ids,
+        IEnumerable<string> segments, ActionContext context, CancellationToken cancellationToken)
+    {
+        var current = model;
+        var targets = ids;
+        foreach (var segment in segments)
+        {
+            var field = current.Field(segment) ?? throw new ActionFailedException($"{current.Name} has no field '{segment}'.");
+            if (!field.Type.IsRelational())
+            {
+                throw new ActionFailedException($"Field {current.Name}.{segment} is not relational.");
+            }
+
+            var related = await models.FindAsync(field.Relation ?? "", cancellationToken) ?? throw new UnknownModelException(field.Relation ?? "");
+            var next = new List<long>();
+            foreach (var record in await ReadManyAsync(current, targets, context, cancellationToken))
+            {
+                if (field.Type == FieldType.One2many)
+                {
+                    next.AddRange((await records.SearchAsync(related, Domain.FromTerms([new object?[] { field.InverseName!, "=", record.Id }]), MaxTargets, null,
+                        cancellationToken)).Records.Select(r => r.Id));
+                }
+                else
+                {
+                    next.AddRange(record[segment] switch
+                    {
+                        long id => [id],
+                        IReadOnlyList<long> list => list,
+                        _ => [],
+                    });
+                }
+            }
+
+            current = related;
+            targets = next.Distinct().Take(MaxTargets).ToList();
+        }
+
+        return (current, targets);
+    }
+
+    /// <summary>Reads records, also those the event being handled deleted (from their last image).</summary>
+    internal async Task<IReadOnlyList<RecordData>> ReadManyAsync(ModelDefinition model, IReadOnlyList<long> ids, ActionContext context,
+        CancellationToken cancellationToken)
+    {
+        var found = (await records.Store.FindManyAsync(model, ids, cancellationToken)).ToDictionary(r => r.Id);
+        var result = new List<RecordData>();
+        foreach (var id in ids)
+        {
+            if (found.TryGetValue(id, out var record))
+            {
+                result.Add(record);
+            }
+            else if (context.Tombstones?.GetValueOrDefault((model.Name, id)) is { } image)
+            {
+                result.Add(RecordImages.FromJson(model, image));
+            }
+        }
+
+        return result;
+    }
+
+    internal async Task<RecordData?> ReadAsync(ModelDefinition model, long id, ActionContext context, CancellationToken cancellationToken) =>
+        await ReadManyAsync(model, [id], context, cancellationToken) is [var record, ..] ? record : null;
+
+    internal async Task<ModelDefinition> ModelAsync(string name, CancellationToken cancellationToken) =>
+        await models.FindAsync(name, cancellationToken) ?? throw new ActionFailedException($"There is no model '{name}'.");
+
+    /// <summary>The outbox, or a clear failure when the app has none.</summary>
+    internal IDeliveryOutbox Outbox => Services.Outbox ?? throw new ActionFailedException("No outbox is configured: this app cannot send messages.");
+
+    /// <summary>
+    /// The idempotency key of a delivery: the chain (one API write, webhook call or scheduled run), the rule and record
+    /// it ran for, the action, the record acted on, and what distinguishes deliveries of one action (a recipient).
+    /// </summary>
+    internal static string DeliveryKey(ActionCall call, string kind, params object?[] extra)
+    {
+        var chain = call.Context.Change.Chain;
+        var last = chain.Done.Count > 0 ? chain.Done[^1] : null;
+        return DeliveryRequest.KeyOf([chain.Id, last?.RuleId, last?.Model, last?.RecordId, call.Action.Id ?? call.Action.Name, call.Action.State,
+            call.Depth, kind, call.Model.Name, call.RecordId, .. extra]);
+    }
+
+    internal static string? RuleIdOf(ActionCall call) =>
+        call.Context.Change.Chain.Done.Count > 0 ? call.Context.Change.Chain.Done[^1].RuleId : null;
+
+    /// <summary>An id field of an action: a number, numeric text, or Odoo's <c>"model,id"</c> reference.</summary>
+    internal static long? IdOf(ServerAction action, string field) => IdOf(action.Fields[field]);
+
+    internal static long? IdOf(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue<long>(out var l) => l,
+        JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) => (long)d,
+        JsonValue v when v.TryGetValue<string>(out var s) && s.Split(',') is var parts &&
+                         long.TryParse(parts[^1].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) => p,
+        JsonArray { Count: > 0 } a => IdOf(a[0]),
+        _ => null,
+    };
+
+    internal static JsonNode? ToJson(object? value) => value switch
     {
         null => null,
         DateTime dt => RecordJson.FormatDateTime(dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt.ToUniversalTime()),
         DateOnly d => RecordJson.FormatDate(d),
-        Scripting.Odoo.ScriptRecordSet set => set.Ids.Count == 0 ? null : set.Ids.Count == 1 ? set.Ids[0] : new JsonArray(set.Ids.Select(x => (JsonNode)x).ToArray()),
+        ScriptRecordSet set => set.Ids.Count == 0 ? null : set.Ids.Count == 1 ? set.Ids[0] : new JsonArray(set.Ids.Select(x => (JsonNode)x).ToArray()),
         _ => JsonSerializer.SerializeToNode(value),
     };
+
+    /// <summary>spec §5.4 "value by field type" (kept here for callers that compute a fixed value).</summary>
+    internal static JsonNode? ValueFor(FieldDefinition field, ServerAction action) => UpdateRecordAction.ValueFor(field, action);
+
+    /// <summary>Draws nothing: formats the next number (dry runs).</summary>
+    private sealed class PeekingSequences(ISequenceSource inner) : ISequenceSource
+    {
+        public Task<string?> NextByIdAsync(long sequenceId, DateOnly? date, CancellationToken cancellationToken, bool peek = false) =>
+            inner.NextByIdAsync(sequenceId, date, cancellationToken, peek: true);
+    }
+}
+
+/// <summary>One action about to run: which, on what, in which context, how deep inside multi actions.</summary>
+internal sealed record ActionCall(ActionRunner Runner, ServerAction Action, ModelDefinition Model, long RecordId, ActionContext Context, int Depth,
+    CancellationToken Cancellation)
+{
+    public ChangeContext Change => Context.Change;
+}
+
+/// <summary>The <c>state</c> values of spec §5.3.</summary>
+public static class ActionTypes
+{
+    public const string UpdateRecord = "object_write";
+    public const string CreateRecord = "object_create";
+    public const string DuplicateRecord = "object_copy";
+    public const string ExecuteCode = "code";
+    public const string SendWebhook = "webhook";
+    public const string Multi = "multi";
+    public const string CreateActivity = "next_activity";
+    public const string SendEmail = "mail_post";
+    public const string AddFollowers = "followers";
+    public const string RemoveFollowers = "remove_followers";
+    public const string SendSms = "sms";
+    public const string SendWhatsApp = "whatsapp";
+
+    /// <summary>Everything this engine runs (Odoo's Enterprise <c>ai</c> agent action is not among them).</summary>
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        UpdateRecord, CreateRecord, DuplicateRecord, ExecuteCode, SendWebhook, Multi, CreateActivity, SendEmail, AddFollowers, RemoveFollowers,
+        SendSms, SendWhatsApp,
+    };
+
+    /// <summary>Types that act on the record's chatter (refused on deletion rules, spec §1.4).</summary>
+    public static readonly IReadOnlySet<string> Mail = new HashSet<string>(StringComparer.Ordinal) { SendEmail, AddFollowers, CreateActivity };
 }

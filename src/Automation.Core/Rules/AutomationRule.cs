@@ -115,5 +115,8 @@ public sealed record ServerAction
 
     public JsonObject Fields { get; init; } = [];
 
+    /// <summary>A multi action's children (<c>child_ids</c>) resolved, in <c>sequence, name, id</c> order (spec §5.12).</summary>
+    public IReadOnlyList<ServerAction> Children { get; init; } = [];
+
     public string? Text(string name) => Fields[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -75,12 +75,19 @@ public static class RuleJson
             }
             else
             {
+                var tree = new ActionTree(errors);
+                var top = new List<ActionTree.Node>();
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (ParseAction(array[i], errors, $"action_server_ids.{i.ToString(CultureInfo.InvariantCulture)}") is { } action)
+                    if (tree.Parse(array[i], $"action_server_ids.{i.ToString(CultureInfo.InvariantCulture)}", 0, topLevel: true) is { } node)
                     {
-                        actions.Add(action);
+                        top.Add(node);
                     }
+                }
+
+                if (errors.IsEmpty)
+                {
+                    actions.AddRange(tree.Resolve(top));
                 }
             }
         }
@@ -141,7 +148,7 @@ public static class RuleJson
             ["log_webhook_calls"] = rule.LogWebhookCalls,
             ["last_run"] = rule.LastRun is { } lastRun ? RecordJson.FormatDateTime(lastRun) : null,
             ["description"] = rule.Description,
-            ["action_server_ids"] = new JsonArray(rule.Actions.Select(a => (JsonNode)ActionToJson(a)).ToArray()),
+            ["action_server_ids"] = new JsonArray(rule.Actions.Select(a => (JsonNode)ActionToJson(a, includeSecrets)).ToArray()),
         };
         foreach (var (key, value) in rule.Extra)
         {
@@ -155,7 +162,8 @@ public static class RuleJson
         return json;
     }
 
-    public static JsonObject ActionToJson(ServerAction action)
+    /// <summary>An action as the API shows it; <c>*_secret</c> fields (an outgoing webhook's signing secret) are write-only.</summary>
+    public static JsonObject ActionToJson(ServerAction action, bool includeSecrets = false)
     {
         ArgumentNullException.ThrowIfNull(action);
         var json = new JsonObject { ["id"] = action.Id, ["name"] = action.Name, ["sequence"] = action.Sequence, ["state"] = action.State };
@@ -164,48 +172,127 @@ public static class RuleJson
             json[key] = value?.DeepClone();
         }
 
-        return json;
+        return includeSecrets ? json : WithoutSecrets(json);
     }
 
-    private static ServerAction? ParseAction(JsonNode? node, FieldErrors errors, string path)
+    private static JsonObject WithoutSecrets(JsonObject action)
     {
-        if (node is not JsonObject obj)
+        foreach (var key in action.Select(p => p.Key).Where(k => k.EndsWith("_secret", StringComparison.Ordinal)).ToList())
         {
-            errors.Add(path, "Expected an action object.");
-            return null;
+            action.Remove(key);
         }
 
-        var name = obj["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : null;
-        var state = obj["state"] is JsonValue st && st.TryGetValue<string>(out var t) ? t : null;
-        if (string.IsNullOrWhiteSpace(state))
+        if (action["child_ids"] is JsonArray children)
         {
-            errors.Add(path + ".state", "An action needs a state (its type: object_write, code, …).");
-            return null;
-        }
-
-        var sequence = 5;
-        if (obj["sequence"] is { } seq && !(seq is JsonValue sv && sv.TryGetValue<int>(out sequence)))
-        {
-            errors.Add(path + ".sequence", "Expected an integer.");
-        }
-
-        var fields = new JsonObject();
-        foreach (var (key, value) in obj)
-        {
-            if (!ActionCommonKeys.Contains(key))
+            foreach (var child in children.OfType<JsonObject>())
             {
-                fields[key] = value?.DeepClone();
+                WithoutSecrets(child);
             }
         }
 
-        return new ServerAction
+        return action;
+    }
+
+    /// <summary>
+    /// Write-only action fields are never shown, so a PUT or PATCH that sends an action (same id) back without them keeps
+    /// the stored ones.
+    /// </summary>
+    public static void KeepActionSecrets(JsonObject body, AutomationRule existing)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(existing);
+        var stored = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var action in existing.Actions)
         {
-            Id = obj["id"]?.ToString(),
-            Name = string.IsNullOrWhiteSpace(name) ? state : name,
-            Sequence = sequence,
-            State = state,
-            Fields = fields,
+            Index(ActionToJson(action, includeSecrets: true), stored);
+        }
+
+        if (body["action_server_ids"] is JsonArray actions)
+        {
+            foreach (var action in actions.OfType<JsonObject>())
+            {
+                Restore(action, stored);
+            }
+        }
+
+        static void Index(JsonObject action, Dictionary<string, JsonObject> stored)
+        {
+            if (action["id"] is JsonValue id && id.ToString() is { Length: > 0 } key)
+            {
+                stored[key] = action;
+            }
+
+            foreach (var child in (action["child_ids"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                Index(child, stored);
+            }
+        }
+
+        static void Restore(JsonObject action, Dictionary<string, JsonObject> stored)
+        {
+            if (action["id"] is JsonValue id && stored.TryGetValue(id.ToString(), out var previous))
+            {
+                foreach (var (key, value) in previous.Where(p => p.Key.EndsWith("_secret", StringComparison.Ordinal)).ToList())
+                {
+                    if (!action.ContainsKey(key))
+                    {
+                        action[key] = value?.DeepClone();
+                    }
+                }
+            }
+
+            foreach (var child in (action["child_ids"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                Restore(child, stored);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gives every action (inline children too) without an <c>id</c> one from <paramref name="next"/>: outgoing webhooks
+    /// name their action <c>"name(#id)"</c> and multi actions refer to children by id.
+    /// </summary>
+    public static async Task<AutomationRule> AssignActionIdsAsync(AutomationRule rule, Func<CancellationToken, Task<long>> next,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(next);
+        var json = ToJson(rule, includeSecrets: true);
+        var changed = false;
+        foreach (var action in (json["action_server_ids"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            changed |= await AssignAsync(action, 0);
+        }
+
+        if (!changed)
+        {
+            return rule;
+        }
+
+        var lastRun = rule.LastRun;
+        json.Remove("last_run");
+        var errors = new FieldErrors();
+        return (Parse(json, errors, rule.Id) ?? throw new InvalidOperationException($"The rule no longer parses after numbering its actions: {errors}")) with
+        {
+            LastRun = lastRun,
         };
+
+        async Task<bool> AssignAsync(JsonObject action, int depth)
+        {
+            var assigned = false;
+            if (action["id"] is null)
+            {
+                action["id"] = (await next(cancellationToken)).ToString(CultureInfo.InvariantCulture);
+                assigned = true;
+            }
+
+            foreach (var child in (depth < 16 ? action["child_ids"] as JsonArray ?? [] : []).OfType<JsonObject>())
+            {
+                assigned |= await AssignAsync(child, depth + 1);
+            }
+
+            return assigned;
+        }
     }
 
     private static string? Str(JsonObject body, string key, FieldErrors errors)

@@ -12,8 +12,8 @@ namespace Automation.Core.Rules;
 /// </summary>
 public static class RuleValidator
 {
-    /// <summary>Action types the engine runs today; the rest of the catalogue is refused rather than stored and never run.</summary>
-    public static readonly IReadOnlySet<string> AvailableActions = new HashSet<string>(StringComparer.Ordinal) { "object_write", "code" };
+    /// <summary>Action types the engine runs (spec §5.3 less Enterprise's AI agent); others are refused rather than stored and never run.</summary>
+    public static readonly IReadOnlySet<string> AvailableActions = ActionTypes.All;
 
     /// <summary>Models with a chatter (Odoo's mail.thread): mail triggers need one.</summary>
     public static bool HasChatter(ModelDefinition model) =>
@@ -73,70 +73,8 @@ public static class RuleValidator
 
         _ = Webhooks.WebhookGuards.Parse(rule, errors);
 
-        for (var i = 0; i < rule.Actions.Count; i++)
-        {
-            CheckAction(rule.Actions[i], $"action_server_ids.{i.ToString(CultureInfo.InvariantCulture)}", model, models, errors);
-        }
-
+        ActionValidator.Validate(rule, model, models, errors);
         return errors;
-    }
-
-    private static void CheckAction(ServerAction action, string path, ModelDefinition model, Func<string, ModelDefinition?> models, FieldErrors errors)
-    {
-        if (!AvailableActions.Contains(action.State))
-        {
-            errors.Add(path + ".state", $"Action type '{action.State}' is not available yet (available: {string.Join(", ", AvailableActions)}).");
-            return;
-        }
-
-        if (action.State == "code")
-        {
-            CheckPython(action.Text("code") ?? "", ScriptMode.Exec, path + ".code", errors);
-            return;
-        }
-
-        // object_write (spec §5.4)
-        var updatePath = action.Text("update_path");
-        if (string.IsNullOrWhiteSpace(updatePath))
-        {
-            errors.Add(path + ".update_path", "Choose the field to update (update_path).");
-            return;
-        }
-
-        var current = model;
-        var segments = updatePath.Split('.');
-        for (var s = 0; s < segments.Length; s++)
-        {
-            var field = current.Field(segments[s]);
-            if (field is null)
-            {
-                errors.Add(path + ".update_path", $"{current.Name} has no field '{segments[s]}'.");
-                return;
-            }
-
-            if (s < segments.Length - 1)
-            {
-                if (!field.Type.IsRelational() || models(field.Relation!) is not { } next)
-                {
-                    errors.Add(path + ".update_path",
-                        $"The path contained by the field 'Field to Update Path' contains a non-relational field ({field.Name}) that is not the last field in " +
-                        "the path. You can't traverse non-relational fields (even in the quantum realm). Make sure only the last field in the path is non-relational.");
-                    return;
-                }
-
-                current = next;
-            }
-        }
-
-        var evaluation = action.Text("evaluation_type") ?? "value";
-        if (evaluation == "equation")
-        {
-            CheckPython(action.Text("value") ?? "", ScriptMode.Eval, path + ".value", errors);
-        }
-        else if (evaluation != "value")
-        {
-            errors.Add(path + ".evaluation_type", $"Evaluation type '{evaluation}' is not available yet (available: value, equation).");
-        }
     }
 
     private static void CheckDomain(string? text, string key, ModelDefinition model, Func<string, ModelDefinition?> models, FieldErrors errors)
@@ -156,7 +94,7 @@ public static class RuleValidator
         }
     }
 
-    private static void CheckPython(string source, ScriptMode mode, string key, FieldErrors errors)
+    internal static void CheckPython(string source, ScriptMode mode, string key, FieldErrors errors)
     {
         if (ScriptEngine.Shared.Validate(source, mode) is { } error)
         {

@@ -114,7 +114,7 @@ public sealed class WebhookProcessor(
         {
             var scratchRecords = new RecordService(_models, scratch);
             var session = new Session(this, rule, model, callId, receivedAt, payload.RootElement, scratchRecords,
-                new ActionRunner(scratchRecords, _models, _scripts), null, Persist: false);
+                _actions.ForDryRun(scratchRecords), null, Persist: false);
             var dry = new RuleRun { RuleId = rule.Id, Key = callId, SourceId = callId, Model = rule.Model, StartedAt = receivedAt };
             return await session.RunAsync(dry, recordId, cancellationToken) with { DryRun = true };
         }
@@ -445,7 +445,7 @@ public sealed class WebhookProcessor(
 
         /// <summary>Running it twice leaves the same result: an Update Record action that writes a fixed value.</summary>
         private static bool IsRepeatable(ServerAction action) =>
-            action.State == "object_write" && (action.Text("evaluation_type") ?? "value") == "value";
+            (action.State == "object_write" && (action.Text("evaluation_type") ?? "value") == "value") || action.State == "webhook";
 
         private async Task<WebhookTrace> EndAsync(RuleRun run, string status, string? error, CancellationToken cancellationToken)
         {

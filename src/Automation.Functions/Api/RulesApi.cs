@@ -90,6 +90,7 @@ public static class RulesApi
     private static async Task<IResult> SaveAsync(AutomationRule existing, JsonObject body, HttpContext http, IRuleStore store, IModelRegistry models,
         CancellationToken cancellationToken)
     {
+        RuleJson.KeepActionSecrets(body, existing); // write-only action fields a client cannot send back
         var (rule, problem) = await ValidateAsync(body, existing, http, models, cancellationToken);
         if (problem is not null)
         {
@@ -151,6 +152,14 @@ public static class RulesApi
         var model = all.GetValueOrDefault(parsed.Model);
         var rule = model is null ? parsed : RuleDefaults.Apply(parsed, model);
         errors = RuleValidator.Validate(rule, model, name => all.GetValueOrDefault(name));
+        if (errors.IsEmpty && model is not null)
+        {
+            foreach (var check in http.RequestServices.GetServices<IRuleSaveCheck>())
+            {
+                await check.CheckAsync(rule, model, errors, cancellationToken); // templates, sequences, the AI endpoint (issue #8)
+            }
+        }
+
         return errors.IsEmpty ? (rule, null) : (null, TypedResults.ValidationProblem(errors.ToDictionary(), title: "The rule is not valid."));
     }
 }

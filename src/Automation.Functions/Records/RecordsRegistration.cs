@@ -28,7 +28,8 @@ public static class RecordsRegistration
         services.AddSingleton(sp => new EventPublisher(sp.GetRequiredService<PendingEvents>(), sp.GetRequiredService<ILogger<EventPublisher>>(),
             wakeups: sp.GetRequiredService<QueueWakeups>()));
         services.AddHostedService<EventPublisherShutdown>();
-        services.AddSingleton(sp => new SequenceNumbers(Table(sp, RecordEntities.TableName)));
+        services.AddSingleton(sp => new SequenceNumbers(Table(sp, RecordEntities.TableName), () => sp.GetRequiredService<IRecordStore>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IModelRegistry>(sp => new TableModelRegistry(Table(sp, TableModelRegistry.TableName), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new GroupCommit(Table(sp, RecordEntities.TableName)));
         services.AddSingleton<IRecordStore>(sp => ActivatorUtilities.CreateInstance<TableRecordStore>(sp, Table(sp, RecordEntities.TableName)));

@@ -60,8 +60,19 @@ public sealed class TableRecordStore(
         var complete = new Dictionary<string, object?>(values, StringComparer.Ordinal);
         foreach (var field in SequenceNumbers.SequencedFields(model))
         {
-            if (FieldValues.IsMissing(field, complete.GetValueOrDefault(field.Name)) &&
-                await sequences.NextAsync(field.Sequence!, cancellationToken) is { } number)
+            string? number;
+            try
+            {
+                number = FieldValues.IsMissing(field, complete.GetValueOrDefault(field.Name))
+                    ? await sequences.NextAsync(field.Sequence!, cancellationToken)
+                    : null;
+            }
+            catch (Core.Sequences.SequenceException e)
+            {
+                throw new RecordValidationException(new Dictionary<string, string[]> { [field.Name] = [e.Message] });
+            }
+
+            if (number is not null)
             {
                 complete[field.Name] = number;
             }

@@ -82,6 +82,7 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
     {
         ArgumentNullException.ThrowIfNull(rule);
         var stored = rule.Id > 0 ? rule : rule with { Id = await ids.NextAsync("base.automation", cancellationToken) };
+        stored = await RuleJson.AssignActionIdsAsync(stored, c => ids.NextAsync("ir.actions.server", c), cancellationToken);
         var entity = new TableEntity(Partition, RowKey(stored.Id));
         ChunkedText.Write(entity, RuleJson.Serialize(stored));
 
