@@ -37,7 +37,11 @@ public sealed class TimeRulesApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TimeRulesApp> StartAsync(AzuriteFixture azurite, ManualClock clock, params string[] settings)
+    public static Task<TimeRulesApp> StartAsync(AzuriteFixture azurite, ManualClock clock, params string[] settings) =>
+        StartAsync(azurite, clock, _ => { }, settings);
+
+    /// <summary>As above, with <paramref name="services"/> registered after the app's own (the last registration wins).</summary>
+    public static async Task<TimeRulesApp> StartAsync(AzuriteFixture azurite, ManualClock clock, Action<IServiceCollection> services, params string[] settings)
     {
         var root = new TestAppRoot().TimerFunction("TimeRules", "0 0 0 * * *");
         var app = AutomationApp.Create(
@@ -48,7 +52,11 @@ public sealed class TimeRulesApp : IAsyncDisposable
             $"--Automation:BootstrapAdminKey={TestApp.AdminKey}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
-        ], builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        ], builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            services(builder.Services);
+        });
         await app.InitializeAsync();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
