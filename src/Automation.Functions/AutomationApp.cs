@@ -26,7 +26,8 @@ public static class AutomationApp
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
         builder.Services.AddAutomationTimeRules(storage, builder.Configuration);
         builder.Services.AddAutomationDeliveries(storage, builder.Configuration);
-        builder.Services.AddAutomationManagement(storage);
+        builder.Services.AddAutomationManagement(storage, builder.Configuration);
+        builder.Services.AddAutomationOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -44,6 +45,7 @@ public static class AutomationApp
         api.MapSchedulerApi();
         api.MapDeliveriesApi();
         api.MapManagementApi();
+        api.MapOpenApi(OpenApiDocumentation.Route).RequireKey();
         return app;
     }
 }

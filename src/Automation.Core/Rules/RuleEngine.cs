@@ -314,6 +314,7 @@ public sealed class RuleEngine(
             RecordIds = [recordId],
             ChainId = change.Chain.Id,
             StartedAt = time.GetUtcNow().UtcDateTime,
+            Uid = change.Actor.Uid,
         }, options.RunLease, cancellationToken);
         if (run.Status != RuleRun.Running)
         {
@@ -453,6 +454,21 @@ public sealed class RuleEngine(
         {
             // Could not release: the lease runs out on its own and a later delivery takes over then.
         }
+    }
+
+    /// <summary>
+    /// Replays a run the management API reopened (issue #10): <paramref name="rule"/>'s current actions run again on
+    /// <paramref name="recordId"/> from the first one the run had not completed, as the user and in the chain of
+    /// <paramref name="change"/> (whose id and time give the run's key). The trigger and the domains are not checked again:
+    /// the event they were checked on is past, and the operator asked for the run.
+    /// </summary>
+    public async Task<RuleRun> ReplayAsync(AutomationRule rule, long recordId, ChangeEvent change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(change);
+        RulesInHand.Value ??= new Dictionary<string, IReadOnlyList<AutomationRule>>(StringComparer.Ordinal);
+        var model = await models.FindAsync(rule.Model, cancellationToken) ?? throw new UnknownModelException(rule.Model);
+        return await RunRuleAsync(rule, model, recordId, change, null, cancellationToken);
     }
 
     /// <summary>Errors that retrying cannot fix: bad configuration, bad data, a user error raised by code.</summary>

@@ -43,6 +43,12 @@ public sealed record RuleRun
 
     public DateTime? FinishedAt { get; init; }
 
+    /// <summary>The user the actions ran as (the change's author); null for webhook calls, which run as the administrator.</summary>
+    public long? Uid { get; init; }
+
+    /// <summary>How the run ended before each replay (management API), oldest first.</summary>
+    public IReadOnlyList<RunAttempt> PreviousAttempts { get; init; } = [];
+
     /// <summary>
     /// Newest first within a rule: the key sorts by inverted time, then the source's unique part, so "the last N runs of
     /// a rule" is a prefix scan of its partition. Event ids start with their UTC ticks (D19).
@@ -53,6 +59,9 @@ public sealed record RuleRun
         return (long.MaxValue - ticks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "-" + sourceId;
     }
 }
+
+/// <summary>How a run had ended when it was replayed, and who replayed it (an API key id).</summary>
+public sealed record RunAttempt(DateTime? FinishedAt, string Status, string? Error, int ActionsDone, DateTime ReplayedAt, string? ReplayedBy);
 
 /// <summary>Another processor is running this rule on this event right now: retry the delivery later.</summary>
 public sealed class RunBusyException(long ruleId, string key)

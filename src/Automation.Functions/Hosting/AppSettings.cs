@@ -60,6 +60,8 @@ public static class AppSettings
         new("Automation:TimeRules:Lease", SettingKind.Default, "00:01:00"),
         new("Automation:TimeRules:RunLease", SettingKind.Default, "00:02:00"),
         new("Automation:TimeRules:Parallelism", SettingKind.Default, "4"),
+        new("Automation:Retention:Period", SettingKind.Default, "30.00:00:00"),
+        new("Automation:Retention:MaxDeletesPerRun", SettingKind.Default, "200000"),
         new("Automation:Deliveries:RetrySchedule", SettingKind.Default, "0s,5s,5m,30m,2h,5h,10h,10h (Standard Webhooks)"),
         new("Automation:Deliveries:HttpTimeout", SettingKind.Default, "00:00:10"),
         new("Automation:Deliveries:MaxResponseBytes", SettingKind.Default, "65536"),

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Automation.Storage.Management;
+
 namespace Automation.Functions.Hosting;
 
 /// <summary>A queue message as the handler sees it, whichever mode delivered it.</summary>
@@ -29,9 +32,21 @@ public sealed class FunctionHandlers
     private readonly Dictionary<string, IQueueFunction> _queue;
     private readonly Dictionary<string, ITimerFunction> _timer;
 
-    public FunctionHandlers(FunctionCatalog catalog, IEnumerable<IQueueFunction> queueFunctions, IEnumerable<ITimerFunction> timerFunctions)
+    private readonly FunctionCatalog _catalog;
+    private readonly QueueFailureLog? _failures;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, IQueueFunction> _observed = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <param name="failures">Where failed messages' errors are recorded (shown with the dead letters); none in bare tests.</param>
+    public FunctionHandlers(FunctionCatalog catalog, IEnumerable<IQueueFunction> queueFunctions, IEnumerable<ITimerFunction> timerFunctions,
+        QueueFailureLog? failures = null, TimeProvider? time = null, ILogger<FunctionHandlers>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = catalog;
+        _failures = failures;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _queue = queueFunctions.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         _timer = timerFunctions.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         foreach (var function in catalog.All)
@@ -55,7 +70,9 @@ public sealed class FunctionHandlers
         }
     }
 
-    public IQueueFunction Queue(string name) => _queue[name];
+    /// <summary>The handler of a queue function, as both hosting modes call it: failures are recorded before they propagate.</summary>
+    public IQueueFunction Queue(string name) =>
+        _observed.GetOrAdd(name, n => new ObservedQueueFunction(_queue[n], _catalog.Find(n)?.QueueName ?? n, _failures, _time, _logger));
 
     public ITimerFunction Timer(string name) => _timer[name];
 }

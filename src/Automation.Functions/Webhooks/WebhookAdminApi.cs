@@ -24,7 +24,7 @@ public static class WebhookAdminApi
         api.MapMethods("/hooks/{token}", ["GET", "POST"], (HttpContext http, string token, WebhookIngress ingress) => ingress.HandleAsync(http, token))
             .WithName("WebhookIngress")
             .AllowAnonymous();
-        api.MapMethods("/hooks/{token}", WebhookIngress.OtherMethods, (HttpContext http) =>
+        api.MapMethods("/hooks/{token}", WebhookIngress.OtherMethods, (HttpContext http, string token) =>
         {
             http.Response.Headers.Allow = "GET, POST";
             return Results.StatusCode(405);
@@ -108,7 +108,7 @@ public static class WebhookAdminApi
     /// <c>rules:write</c>) changes records, fires other rules, and is recorded as a call.
     /// </summary>
     private static async Task<IResult> TestAsync(long id, HttpContext http, IRuleStore rules, IRecordStore store, WebhookProcessor processor,
-        WebhookKeys keys, WebhookOptions options, TimeProvider time, CancellationToken cancellationToken)
+        WebhookKeys keys, WebhookOptions options, TimeProvider time, Storage.Management.RunPayloads payloads, CancellationToken cancellationToken)
     {
         if (await rules.GetAsync(id, cancellationToken) is not { } rule)
         {
@@ -165,6 +165,11 @@ public static class WebhookAdminApi
         var callId = keys.CallIds.NewId(rule.Id, receivedAt);
         var trace = await processor.TestAsync(rule, payload, recordId, callId, receivedAt, dryRun ? new ScratchRecordStore(store) : null,
             cancellationToken);
+        if (!dryRun && trace.Status == RuleRun.Failed && payload is not null)
+        {
+            await payloads.SaveAsync(rule.Id, RuleRun.KeyFor(callId, receivedAt), payload, cancellationToken); // replayable like a queued call
+        }
+
         return TypedResults.Json(ToJson(trace, dryRun));
     }
 

@@ -78,6 +78,8 @@ public sealed class TableRunLog(TableClient table) : IRunLog
             ["StartedAt"] = new DateTimeOffset(DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc)),
             ["FinishedAt"] = run.FinishedAt is { } f ? new DateTimeOffset(DateTime.SpecifyKind(f, DateTimeKind.Utc)) : null,
             ["LeaseUntil"] = run.LeaseUntil is { } l ? new DateTimeOffset(DateTime.SpecifyKind(l, DateTimeKind.Utc)) : null,
+            ["Uid"] = run.Uid,
+            ["Attempts"] = run.PreviousAttempts.Count == 0 ? null : JsonSerializer.Serialize(run.PreviousAttempts.TakeLast(MaxAttemptsKept), Json),
         };
         return entity;
     }
@@ -93,7 +95,144 @@ public sealed class TableRunLog(TableClient table) : IRunLog
         return [];
     }
 
-    private static string Partition(long ruleId) => ruleId.ToString("D12", CultureInfo.InvariantCulture);
+    /// <summary>The partition of a rule's runs (rule id, 12 digits).</summary>
+    public static string Partition(long ruleId) => ruleId.ToString("D12", CultureInfo.InvariantCulture);
+
+    /// <summary>Replays kept in a run's history; older ones are dropped.</summary>
+    public const int MaxAttemptsKept = 20;
+
+    /// <summary>A page of runs, newest first, and where the next page starts (null: no more).</summary>
+    public sealed record RunPage(IReadOnlyList<RuleRun> Runs, RunCursor? Next);
+
+    /// <summary>
+    /// Where a listing resumes: after a key (<c>RowKey gt</c>) or at one (<c>RowKey ge</c>, when a filtered scan stopped
+    /// before the end of a partition). Keys order runs by time across rules, so one cursor serves every partition.
+    /// </summary>
+    public sealed record RunCursor(string Key, bool Inclusive);
+
+    /// <summary>
+    /// Runs newest first: of one rule (a prefix scan of its partition) or of several (one scan per rule, merged by key).
+    /// With a status, the service filters; a scan reads at most <paramref name="maxPagesPerRule"/> pages of a partition
+    /// per call, and the cursor says where to go on.
+    /// </summary>
+    public async Task<RunPage> QueryAsync(IReadOnlyCollection<long> ruleIds, string? status, int limit, RunCursor? after, CancellationToken cancellationToken,
+        int maxPagesPerRule = 10)
+    {
+        ArgumentNullException.ThrowIfNull(ruleIds);
+        limit = Math.Clamp(limit, 1, 1000);
+        var scans = new List<(List<RuleRun> Runs, string? StoppedAt)>();
+        using var gate = new SemaphoreSlim(8);
+        var tasks = ruleIds.Distinct().Select(async ruleId =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                return await ScanAsync(ruleId, status, limit, after, maxPagesPerRule, cancellationToken);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+        foreach (var task in tasks)
+        {
+            scans.Add(await task);
+        }
+
+        // A partition whose scan stopped early may still hold matching runs from where it stopped on: nothing at or past
+        // that key can be returned yet from any partition.
+        var boundary = scans.Where(s => s.StoppedAt is not null).Select(s => s.StoppedAt!).Min(StringComparer.Ordinal);
+        var merged = scans.SelectMany(s => s.Runs)
+            .Where(r => boundary is null || string.CompareOrdinal(r.Key, boundary) < 0)
+            .OrderBy(r => r.Key, StringComparer.Ordinal)
+            .ThenBy(r => r.RuleId)
+            .Take(limit)
+            .ToList();
+        RunCursor? next = merged.Count == limit ? new RunCursor(merged[^1].Key, false)
+            : boundary is not null ? new RunCursor(boundary, true)
+            : null;
+        return new RunPage(merged, next);
+    }
+
+    private async Task<(List<RuleRun> Runs, string? StoppedAt)> ScanAsync(long ruleId, string? status, int limit, RunCursor? after, int maxPages,
+        CancellationToken cancellationToken)
+    {
+        var filter = $"PartitionKey eq '{Partition(ruleId)}'";
+        if (after is not null)
+        {
+            filter += $" and RowKey {(after.Inclusive ? "ge" : "gt")} {TableKeys.Quote(after.Key)}";
+        }
+
+        if (status is not null)
+        {
+            filter += $" and Status eq {TableKeys.Quote(status)}";
+        }
+
+        var runs = new List<RuleRun>();
+        var pages = 0;
+        await foreach (var page in table.QueryAsync(filter, limit, cancellationToken: cancellationToken).AsPages(pageSizeHint: limit))
+        {
+            runs.AddRange(page.Values.Select(FromEntity));
+            if (runs.Count >= limit || page.ContinuationToken is null)
+            {
+                break;
+            }
+
+            if (++pages >= maxPages)
+            {
+                // Stopped mid-partition: the continuation names the next key to read.
+                var nextRow = page.ContinuationToken.Split('\n') is [_, var row, ..] && row.Length > 0 ? row : null;
+                return (runs, nextRow); // null: the partition ends here
+            }
+        }
+
+        return (runs, null);
+    }
+
+    /// <summary>
+    /// Reopens a failed run (or one left running by a processor that died) for a replay: status running with its claim
+    /// lapsed, so the replay's claim takes it over; the outcome of the action that failed is dropped and how the run had
+    /// ended goes to its history. ETag-guarded: of two replays at once, one gets null.
+    /// </summary>
+    public async Task<RuleRun?> ReopenAsync(long ruleId, string key, DateTime now, string? by, CancellationToken cancellationToken)
+    {
+        if (await table.GetEntityIfExistsAsync(Partition(ruleId), key, cancellationToken) is not { } entity)
+        {
+            return null;
+        }
+
+        var run = FromEntity(entity);
+        if (!IsReplayable(run, now))
+        {
+            return null;
+        }
+
+        var reopened = run with
+        {
+            Status = RuleRun.Running,
+            Error = null,
+            FinishedAt = null,
+            LeaseUntil = now,
+            Outcomes = run.Outcomes.Take(run.ActionsDone).ToList(),
+            PreviousAttempts = [.. run.PreviousAttempts, new RunAttempt(run.FinishedAt, run.Status, run.Error, run.ActionsDone, now, by)],
+        };
+        try
+        {
+            await table.UpdateEntityAsync(ToEntity(reopened), entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            return reopened;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Failed, or running with its claim lapsed (its processor died and no delivery is left to take it over).</summary>
+    public static bool IsReplayable(RuleRun run, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.Status == RuleRun.Failed || (run.Status == RuleRun.Running && run.LeaseUntil < now);
+    }
 
     private static RuleRun FromEntity(TableEntity entity) => new()
     {
@@ -110,6 +249,8 @@ public sealed class TableRunLog(TableClient table) : IRunLog
         StartedAt = entity.GetDateTimeOffset("StartedAt")?.UtcDateTime ?? default,
         FinishedAt = entity.GetDateTimeOffset("FinishedAt")?.UtcDateTime,
         LeaseUntil = entity.GetDateTimeOffset("LeaseUntil")?.UtcDateTime,
+        Uid = entity.GetInt64("Uid"),
+        PreviousAttempts = entity.GetString("Attempts") is { } attempts ? JsonSerializer.Deserialize<RunAttempt[]>(attempts, Json) ?? [] : [],
     };
 
     private static ActionOutcome[] TryOutcomes(string? json)

@@ -48,18 +48,12 @@ public sealed class TableWebhookLog(TableClient table) : IWebhookLog
         return entries;
     }
 
-    /// <summary>Deletes lines written before <paramref name="before"/>. Returns how many.</summary>
-    public async Task<int> SweepAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        var cutoff = before.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
-        var count = 0;
-        await foreach (var entity in table.QueryAsync($"At lt datetime'{cutoff}'", select: ["At"], cancellationToken: cancellationToken))
-        {
-            count += await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken) ? 1 : 0;
-        }
-
-        return count;
-    }
+    /// <summary>
+    /// Deletes the lines of calls received before <paramref name="before"/>, at most <paramref name="maxDeletes"/>: per rule a
+    /// range at the end of its partition (keys are newest first), deleted 100 at a time. Returns how many.
+    /// </summary>
+    public async Task<int> SweepAsync(DateTimeOffset before, CancellationToken cancellationToken, int maxDeletes = 100_000) =>
+        (await Management.RangeDeletes.DeleteOlderAsync(table, DateTime.MaxValue.Ticks, before.UtcDateTime, maxDeletes, cancellationToken)).Deleted;
 
     private static string Partition(long ruleId) => ruleId.ToString("D12", CultureInfo.InvariantCulture);
 }
