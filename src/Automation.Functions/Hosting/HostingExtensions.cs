@@ -153,7 +153,8 @@ public static class HostingExtensions
         var readiness = app.Services.GetRequiredService<StorageReadiness>();
         if (app.Services.GetRequiredService<ActiveHostingMode>().Mode == HostingMode.Functions)
         {
-            _ = Task.Run(() => PrepareStorageInBackgroundAsync(app, readiness), CancellationToken.None);
+            // Once listening: the host's first ping is answered without this work competing for the CPU.
+            app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => PrepareStorageInBackgroundAsync(app, readiness), CancellationToken.None));
             return;
         }
 
