@@ -22,6 +22,21 @@ public sealed class DeliveriesFunction(
     /// <summary>An attempt that starts this close to its due time waits in process instead of going back to the queue.</summary>
     public static readonly TimeSpan InProcessWait = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a claimed attempt is left alone by other copies of its message.</summary>
+    private TimeSpan AttemptBound => options.HttpTimeout + options.HttpTimeout + TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether this message is surely the only copy of its delivery's while its attempt runs, so the claim (one storage
+    /// write) can be skipped: the first delivery of the message that <see cref="TableOutbox.EnqueueAsync"/> sent (the queue
+    /// keeps it invisible to others while it runs), for a delivery never attempted, sent over HTTP (whose attempts
+    /// <see cref="DeliveryOptions.HttpTimeout"/> bounds; SMTP has its own timeout), early enough that the attempt ends
+    /// before <see cref="DeliveryMaintenance"/> could send a second message (it waits <see cref="DeliveryOptions.SweepAfter"/>
+    /// past the creation). Retries, sweeps, redeliveries and emails claim. The settle stays ETag-guarded either way.
+    /// </summary>
+    private bool IsSoleCopy(Delivery delivery, QueueTrigger trigger, DateTimeOffset now) =>
+        delivery.Status == DeliveryStatuses.Queued && delivery.Attempts == 0 && trigger.DequeueCount == 1
+        && delivery.Kind != DeliveryKinds.Email && now + AttemptBound < delivery.CreatedAt + options.SweepAfter;
+
     private readonly Dictionary<string, IDeliveryChannel> _channels = channels.ToDictionary(c => c.Kind, StringComparer.Ordinal);
 
     public string Name => "Deliveries";
@@ -52,11 +67,9 @@ public sealed class DeliveriesFunction(
             await Task.Delay(due - now, time, cancellationToken);
         }
 
-        var claimed = await outbox.TryUpdateAsync(delivery with
-        {
-            Status = DeliveryStatuses.Sending,
-            LeaseUntil = time.GetUtcNow() + options.HttpTimeout + options.HttpTimeout + TimeSpan.FromSeconds(30),
-        }, cancellationToken);
+        var claimed = IsSoleCopy(delivery, trigger, time.GetUtcNow())
+            ? delivery
+            : await outbox.TryUpdateAsync(delivery with { Status = DeliveryStatuses.Sending, LeaseUntil = time.GetUtcNow() + AttemptBound }, cancellationToken);
         if (claimed is null)
         {
             return; // changed meanwhile: whoever changed it carries on

@@ -27,7 +27,7 @@ public sealed record DeliveryOptions
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>How long past its due time an unfinished delivery waits before the maintenance timer sends its queue message again.</summary>
-    public TimeSpan SweepAfter { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan SweepAfter { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary><c>smtp</c>, or <c>outbox</c> (kept, rendered, visible through the API, not sent). Default: smtp when a host is set.</summary>
     public string EmailProvider { get; init; } = OutboxOnly;
@@ -72,7 +72,7 @@ public sealed record DeliveryOptions
             MaxResponseBytes = SettingValues.Int(section, nameof(MaxResponseBytes), 64 * 1024, 1024, 16 * 1024 * 1024),
             AllowedNetworks = allowed,
             Retention = SettingValues.Span(section, nameof(Retention), TimeSpan.FromDays(30)),
-            SweepAfter = SettingValues.Span(section, nameof(SweepAfter), TimeSpan.FromMinutes(1)),
+            SweepAfter = SettingValues.Span(section, nameof(SweepAfter), TimeSpan.FromMinutes(5)),
             EmailProvider = SettingValues.OneOf(section, nameof(EmailProvider),
                 SettingValues.Text(configuration.GetSection(SmtpOptions.Section), nameof(SmtpOptions.Host)) is null ? OutboxOnly : "smtp", "smtp", OutboxOnly),
             SmsProvider = SettingValues.OneOf(section, nameof(SmsProvider),

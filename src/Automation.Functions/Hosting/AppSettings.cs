@@ -62,7 +62,7 @@ public static class AppSettings
         new("Automation:Deliveries:MaxResponseBytes", SettingKind.Default, "65536"),
         new("Automation:Deliveries:AllowedNetworks", SettingKind.Default, "— (no private, loopback, link-local, CGNAT or multicast address)"),
         new("Automation:Deliveries:Retention", SettingKind.Default, "30.00:00:00"),
-        new("Automation:Deliveries:SweepAfter", SettingKind.Default, "00:01:00"),
+        new("Automation:Deliveries:SweepAfter", SettingKind.Default, "00:05:00"),
         new("Automation:Deliveries:EmailProvider", SettingKind.Default, "smtp when Smtp:Host is set, else outbox"),
         new("Automation:Deliveries:SmsProvider", SettingKind.Default, "twilio when Twilio:AccountSid is set, else outbox"),
         new("Automation:Deliveries:WhatsAppProvider", SettingKind.Default, "cloudapi when WhatsApp:PhoneNumberId is set, else outbox"),

@@ -53,12 +53,27 @@ public sealed class SequenceNumbers(TableClient records, Func<IRecordStore>? sto
 
     public async Task<string?> NextByIdAsync(long sequenceId, DateOnly? date, CancellationToken cancellationToken, bool peek = false)
     {
-        var entity = await records.GetEntityIfExistsAsync(Model, RecordEntities.RowKey(sequenceId), cancellationToken);
-        return entity is null || entity.GetBoolean("active") == false ? null : await NextAsync(entity, date, peek, cancellationToken);
+        var row = RecordEntities.RowKey(sequenceId);
+        if (peek)
+        {
+            var entity = await records.GetEntityIfExistsAsync(Model, row, cancellationToken);
+            return entity is null || entity.GetBoolean("active") == false ? null : await NextAsync(entity, date, peek, cancellationToken);
+        }
+
+        // The draw reads the sequence itself (or reuses the version this process drew last), so a plain sequence costs one
+        // shared storage round trip per batch of concurrent draws, not one read per draw.
+        var draw = await DrawAsync(Model, row, 1, cancellationToken);
+        return draw.Entity is null ? null : await NextAsync(draw.Entity, date, draw, cancellationToken);
     }
 
-    private async Task<string> NextAsync(TableEntity sequence, DateOnly? date, bool peek, CancellationToken cancellationToken)
+    private Task<string> NextAsync(TableEntity sequence, DateOnly? date, bool peek, CancellationToken cancellationToken) =>
+        NextAsync(sequence, date, peek ? null : Draw.None, cancellationToken);
+
+    /// <summary>Formats the next number of <paramref name="sequence"/>; <paramref name="draw"/> is null when peeking, and
+    /// carries the number already reserved when the caller drew from the sequence entity itself.</summary>
+    private async Task<string> NextAsync(TableEntity sequence, DateOnly? date, Draw? draw, CancellationToken cancellationToken)
     {
+        var peek = draw is null;
         var now = _time.GetUtcNow().UtcDateTime;
         var day = date ?? DateOnly.FromDateTime(now);
         var effective = date is { } d ? d.ToDateTime(TimeOnly.FromDateTime(now)) : now;
@@ -73,11 +88,13 @@ public sealed class SequenceNumbers(TableClient records, Func<IRecordStore>? sto
             rangeStart = range?.From.ToDateTime(TimeOnly.MinValue);
             number = range is null ? 1 // peeking where no range exists yet: the range a draw would create starts at 1
                 : peek ? range.Entity.GetInt64("number_next") ?? 1
-                : await DrawAsync(RangeModel, range.Entity.RowKey, step, cancellationToken);
+                : (await DrawAsync(RangeModel, range.Entity.RowKey, step, cancellationToken)).Number!.Value;
         }
         else
         {
-            number = peek ? sequence.GetInt64("number_next") ?? 1 : await DrawAsync(Model, sequence.RowKey, step, cancellationToken);
+            number = peek ? sequence.GetInt64("number_next") ?? 1
+                : draw!.Number ?? (await DrawAsync(Model, sequence.RowKey, step, cancellationToken)).Number
+                ?? throw new SequenceException($"The sequence {name} was archived or deleted while drawing from it.");
         }
 
         var values = SequenceFormat.Placeholders(effective, rangeStart, now);
@@ -86,12 +103,14 @@ public sealed class SequenceNumbers(TableClient records, Func<IRecordStore>? sto
 
     /// <summary>
     /// Reserves one number of the counter entity (<paramref name="partition"/>, <paramref name="row"/>). Concurrent calls
-    /// for the same counter join the reservation in flight or the next one: one ETag-guarded merge serves them all.
+    /// for the same counter join the reservation in flight or the next one: one ETag-guarded merge serves them all. On a
+    /// sequence entity (not a date range), an archived or missing sequence or one that uses date ranges reserves nothing:
+    /// the draw then carries the entity (or null) and no number.
     /// </summary>
-    private Task<long> DrawAsync(string partition, string row, long fallbackStep, CancellationToken cancellationToken)
+    private Task<Draw> DrawAsync(string partition, string row, long fallbackStep, CancellationToken cancellationToken)
     {
         var counter = _counters.GetOrAdd((partition, row), key => new Counter(key.Partition, key.Row));
-        var waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiter = new TaskCompletionSource<Draw>(TaskCreationOptions.RunContinuationsAsynchronously);
         bool lead;
         lock (counter)
         {
@@ -112,7 +131,7 @@ public sealed class SequenceNumbers(TableClient records, Func<IRecordStore>? sto
     {
         while (true)
         {
-            List<TaskCompletionSource<long>> batch;
+            List<TaskCompletionSource<Draw>> batch;
             lock (counter)
             {
                 if (counter.Waiting.Count == 0)
@@ -127,10 +146,10 @@ public sealed class SequenceNumbers(TableClient records, Func<IRecordStore>? sto
 
             try
             {
-                var (first, step) = await ReserveAsync(counter, batch.Count, fallbackStep);
+                var (entity, first, step) = await ReserveAsync(counter, batch.Count, fallbackStep);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].TrySetResult(first + (i * step));
+                    batch[i].TrySetResult(new Draw(entity, first is { } f ? f + (i * step) : null));
                 }
             }
             catch (Exception e)
@@ -143,31 +162,79 @@ public sealed class SequenceNumbers(TableClient records, Func<IRecordStore>? sto
         }
     }
 
-    /// <summary>Advances <c>number_next</c> by <paramref name="count"/> steps; returns the first reserved number and the step.</summary>
-    private async Task<(long First, long Step)> ReserveAsync(Counter counter, int count, long fallbackStep)
+    /// <summary>
+    /// Advances <c>number_next</c> by <paramref name="count"/> steps; returns the counter entity as it was when the numbers
+    /// were reserved, the first reserved number and the step. The merge is guarded by the entity's ETag, starting from the
+    /// version this process wrote last: while nobody else draws or edits the sequence, a batch is one round trip.
+    /// </summary>
+    private async Task<(TableEntity? Entity, long? First, long Step)> ReserveAsync(Counter counter, int count, long fallbackStep)
     {
+        var entity = counter.Last;
         for (var attempt = 1; ; attempt++)
         {
-            var entity = await records.GetEntityIfExistsAsync(counter.Partition, counter.Row, CancellationToken.None)
-                         ?? throw new SequenceException($"The sequence counter {counter.Partition} {counter.Row} no longer exists.");
+            entity ??= await records.GetEntityIfExistsAsync(counter.Partition, counter.Row, CancellationToken.None);
+            if (entity is null)
+            {
+                counter.Last = null;
+                return counter.Partition == Model
+                    ? (null, null, 0)
+                    : throw new SequenceException($"The sequence counter {counter.Partition} {counter.Row} no longer exists.");
+            }
+
+            if (counter.Partition == Model && (entity.GetBoolean("active") == false || entity.GetBoolean("use_date_range") == true))
+            {
+                counter.Last = null;
+                return (entity.GetBoolean("active") == false ? null : entity, null, 0);
+            }
+
             var next = entity.GetInt64("number_next") ?? 1;
             var step = counter.Partition == Model ? entity.GetInt64("number_increment") ?? fallbackStep : fallbackStep;
             if (step == 0)
             {
+                counter.Last = null;
                 throw new SequenceException("Step must not be zero.");
             }
 
             var update = new TableEntity(counter.Partition, counter.Row) { ["number_next"] = next + (step * count) };
             try
             {
-                await records.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, CancellationToken.None);
-                return (next, step);
+                var etag = await records.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, CancellationToken.None);
+                var drawn = Copy(entity);
+                var after = Copy(entity);
+                after["number_next"] = next + (step * count);
+                after.ETag = etag;
+                counter.Last = after;
+                return (drawn, next, step);
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 1000)
             {
-                // drawn concurrently by another instance: read again
+                entity = null; // drawn or edited elsewhere since: read again
+            }
+            catch
+            {
+                counter.Last = null;
+                throw;
             }
         }
+    }
+
+    private static TableEntity Copy(TableEntity entity)
+    {
+        var copy = new TableEntity(entity.PartitionKey, entity.RowKey) { ETag = entity.ETag, Timestamp = entity.Timestamp };
+        foreach (var (key, value) in entity)
+        {
+            copy[key] = value;
+        }
+
+        return copy;
+    }
+
+    /// <summary>What one draw got: the counter entity as it was when drawn (null when gone or archived), and its number
+    /// (null when nothing was reserved).</summary>
+    private sealed record Draw(TableEntity? Entity, long? Number)
+    {
+        /// <summary>Nothing drawn yet: the caller draws.</summary>
+        public static readonly Draw None = new(null, null);
     }
 
     private sealed class Counter(string partition, string row)
@@ -176,9 +243,12 @@ public sealed class SequenceNumbers(TableClient records, Func<IRecordStore>? sto
 
         public string Row { get; } = row;
 
-        public List<TaskCompletionSource<long>> Waiting { get; } = [];
+        public List<TaskCompletionSource<Draw>> Waiting { get; } = [];
 
         public bool Running { get; set; }
+
+        /// <summary>The counter entity as this process last wrote it, with its ETag; only the reserve loop touches it.</summary>
+        public TableEntity? Last { get; set; }
     }
 
     private sealed record Range(TableEntity Entity, DateOnly From, DateOnly To);

@@ -2,8 +2,13 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Automation.Core.Deliveries;
 using Automation.Core.Webhooks;
+using Automation.Functions.Deliveries;
+using Automation.Functions.Hosting;
+using Automation.Storage.Deliveries;
 using Automation.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using static Automation.Functions.Tests.Actions.ActionTestApp;
 
 namespace Automation.Functions.Tests.Actions;
@@ -63,6 +68,50 @@ public sealed class DeliveryTests(AzuriteFixture azurite) : IAsyncLifetime
                 request.Headers["webhook-signature"], Encoding.UTF8.GetBytes(request.Body), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
             Assert.Equal(delivery["id"]!.GetValue<string>(), request.Headers["webhook-id"]);
         }
+    }
+
+    [Theory]
+    [InlineData(300)] // the sweep cannot send a copy before the attempt ends: the first message sends without a claim
+    [InlineData(1)] // the sweep may already have sent a copy: every message claims first
+    public async Task CopiesOfADeliverysMessage_SendItOnce(int sweepAfterSeconds)
+    {
+        var receiver = await Own(await LoopbackHttp.StartAsync());
+        receiver.Respond = (_, _) =>
+        {
+            Thread.Sleep(300); // a slow receiver: the copies overlap the attempt
+            return (200, "{}", null);
+        };
+        var table = azurite.Tables.GetTableClient(TableOutbox.TableName);
+        var queue = azurite.Queues.GetQueueClient(TableOutbox.QueueName);
+        await table.CreateIfNotExistsAsync();
+        await queue.CreateIfNotExistsAsync();
+        var outbox = new TableOutbox(table, queue, TimeProvider.System);
+        var options = new DeliveryOptions { AllowedNetworks = AllowedNetworks.Parse(["127.0.0.1/32"]), SweepAfter = TimeSpan.FromSeconds(sweepAfterSeconds) };
+        using var http = new OutboundHttp(options);
+        var function = new DeliveriesFunction(outbox, [new WebhookChannel(http, TimeProvider.System)], options, TimeProvider.System,
+            NullLogger<DeliveriesFunction>.Instance);
+        var url = $"{receiver.BaseUrl}/copies/{_suffix}";
+        var id = await outbox.EnqueueAsync(new DeliveryRequest
+        {
+            Kind = DeliveryKinds.Webhook,
+            IdempotencyKey = DeliveryRequest.KeyOf("copies", _suffix + sweepAfterSeconds),
+            Message = new JsonObject { ["url"] = url, ["body"] = "{}" },
+            Target = url,
+        }, CancellationToken.None);
+
+        // The queue's own message first (it never runs twice at once); then, while it sends, the copies a sweep could add.
+        var first = function.RunAsync(new QueueTrigger(id, "first", 1, DateTimeOffset.UtcNow), CancellationToken.None);
+        if (sweepAfterSeconds == 1)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 3).Select(i => function.RunAsync(new QueueTrigger(id, $"copy{i}", 1, DateTimeOffset.UtcNow), CancellationToken.None)));
+        }
+
+        await first;
+        await function.RunAsync(new QueueTrigger(id, "late", 1, DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Single(receiver.Requests);
+        var delivery = await outbox.GetAsync(id, CancellationToken.None);
+        Assert.Equal((DeliveryStatuses.Delivered, 1), (delivery!.Status, delivery.Attempts));
     }
 
     [Fact]

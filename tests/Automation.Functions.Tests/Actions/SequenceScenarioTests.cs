@@ -81,6 +81,21 @@ public sealed class SequenceScenarioTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task EditsAndArchiving_BetweenDraws_AreSeenByTheNextDraw()
+    {
+        // A draw starts from the version of the sequence this instance wrote last; an edit since must still count.
+        var sequence = await _app.CreateAsync("ir.sequence", """{"name":"Edited","prefix":"A/"}""");
+        var first = await _sequences.NextByIdAsync(sequence, null, CancellationToken.None);
+        await _app.SendAsync(HttpMethod.Patch, $"/api/records/ir.sequence/{sequence}", """{"prefix":"B/","number_increment":10}""", HttpStatusCode.OK);
+        var second = await _sequences.NextByIdAsync(sequence, null, CancellationToken.None);
+        var third = await _sequences.NextByIdAsync(sequence, null, CancellationToken.None);
+        await _app.SendAsync(HttpMethod.Patch, $"/api/records/ir.sequence/{sequence}", """{"active":false}""", HttpStatusCode.OK);
+        var archived = await _sequences.NextByIdAsync(sequence, null, CancellationToken.None);
+
+        Assert.Equal(("A/1", "B/2", "B/12", (string?)null), (first, second, third, archived));
+    }
+
+    [Fact]
     public async Task ConcurrentDraws_OnTwoInstances_NeverRepeatANumberAndSkipNone()
     {
         var sequence = await _app.CreateAsync("ir.sequence", """{"name":"Busy","number_increment":1}""");
