@@ -26,6 +26,9 @@ var appSettings = {
   // Read by the Functions host: telemetry with Entra ID (the component refuses instrumentation-key auth).
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // The TimeRules timer's NCRONTAB schedule (its function.json refers to %TimeRulesSchedule%): it looks every minute
+  // whether the time rules' check is due.
+  TimeRulesSchedule: '0 * * * * *'
   // The first admin API key, resolved from Key Vault by the platform (latest version of the secret).
   Automation__BootstrapAdminKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${adminKeySecretName})'
 }

@@ -4,6 +4,7 @@ using Automation.Functions.Endpoints;
 using Automation.Functions.Hosting;
 using Automation.Functions.Management;
 using Automation.Functions.Records;
+using Automation.Functions.Time;
 using Automation.Functions.Webhooks;
 
 namespace Automation.Functions;
@@ -19,10 +20,12 @@ public static class AutomationApp
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddAutomationObservability();
+        builder.Configuration.AddTimeRuleDefaults();
         var storage = builder.AddAutomationHosting();
         builder.Services.AddAutomationApi(builder.Configuration);
         builder.Services.AddAutomationRecords(storage);
         builder.Services.AddAutomationWebhooks(storage, builder.Configuration);
+        builder.Services.AddAutomationTimeRules(storage, builder.Configuration);
         builder.Services.AddAutomationDeliveries(storage, builder.Configuration);
         builder.Services.AddAutomationManagement(storage, builder.Configuration);
         builder.Services.AddAutomationOpenApi();
@@ -40,6 +43,7 @@ public static class AutomationApp
         api.MapModelsApi();
         api.MapRulesApi();
         api.MapWebhookEndpoints();
+        api.MapSchedulerApi();
         api.MapDeliveriesApi();
         api.MapManagementApi();
         api.MapOpenApi(OpenApiDocumentation.Route).RequireKey();

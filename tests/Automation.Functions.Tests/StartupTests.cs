@@ -1,4 +1,5 @@
 using Automation.Functions.Hosting;
+using Automation.Functions.Time;
 
 namespace Automation.Functions.Tests;
 
@@ -77,7 +78,8 @@ public sealed class StartupTests
     [Fact]
     public void ShippedFunctionFolders_AllParse_AndHealthRoutesToTheHealthEndpoint()
     {
-        var catalog = FunctionCatalog.Load(AppContext.BaseDirectory, new ConfigurationBuilder().Build());
+        // The defaults the app adds below every configuration source (%TimeRulesSchedule%, issue #9).
+        var catalog = FunctionCatalog.Load(AppContext.BaseDirectory, new ConfigurationManager().AddTimeRuleDefaults());
 
         var health = catalog.Find("Health");
         Assert.NotNull(health);

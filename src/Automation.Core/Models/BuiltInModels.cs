@@ -147,6 +147,7 @@ public static class BuiltInModels
             Many2one("user_id", "Salesperson", "res.users"),
             Many2many("tag_ids", "Tags", "crm.tag"),
             Text("note", "Terms and conditions")),
+        .. Time.CalendarModels.All, // working-day delays of time rules (issue #9)
     ];
 
     private static ModelDefinition Model(string name, string description, params FieldDefinition[] fields) =>

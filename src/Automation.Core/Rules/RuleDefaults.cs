@@ -65,6 +65,10 @@ public static class RuleDefaults
                 },
                 TrgDateRangeType = rule.TrgDateRangeType ?? "hour",
                 TrgDateRangeMode = rule.Trigger == Triggers.OnTime ? rule.TrgDateRangeMode ?? "after" : "after",
+                // spec §1.1: the calendar counts working days only for a day delay on a date field.
+                TrgDateCalendarId = (rule.TrgDateRangeType ?? "hour") == "day" && (rule.Trigger != Triggers.OnTime || rule.TrgDateId is not null)
+                    ? rule.TrgDateCalendarId
+                    : null,
             };
         }
 

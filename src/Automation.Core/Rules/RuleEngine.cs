@@ -59,8 +59,12 @@ public sealed class RuleEngine(
     IRunLog runs,
     TimeProvider time,
     RuleEngineOptions options,
-    ComputedFields? computed = null)
+    ComputedFields? computed = null,
+    IEnumerable<IChangeObserver>? observers = null)
 {
+    /// <summary>Told of every event first (the time rules' date index, say), before anything here can return early.</summary>
+    private readonly IChangeObserver[] _observers = observers?.ToArray() ?? [];
+
     private readonly RuleMatcher _matcher = new(models, time);
 
     /// <summary>
@@ -81,6 +85,11 @@ public sealed class RuleEngine(
     public async Task<IReadOnlyList<RuleRun>> HandleAsync(ChangeEvent change, CancellationToken cancellationToken, bool firstDelivery = false)
     {
         ArgumentNullException.ThrowIfNull(change);
+        foreach (var observer in _observers)
+        {
+            await observer.ObserveAsync(change, cancellationToken);
+        }
+
         RulesInHand.Value ??= new Dictionary<string, IReadOnlyList<AutomationRule>>(StringComparer.Ordinal); // restored when this call returns
         var model = await models.FindAsync(change.Model, cancellationToken);
         if (model is null)

@@ -29,7 +29,7 @@ public static class RuleJson
         {
             if (!RuleKeys.Contains(key))
             {
-                if (key.StartsWith("webhook_", StringComparison.Ordinal))
+                if (key.StartsWith("webhook_", StringComparison.Ordinal) || key == Time.TimeRuleSpec.RetroactiveKey)
                 {
                     extra[key] = value?.DeepClone();
                 }
@@ -327,7 +327,9 @@ public static class RuleJson
             return null;
         }
 
-        if (node is JsonValue v && (v.TryGetValue<long>(out var l) || (v.TryGetValue<double>(out var d) && d == Math.Floor(d) && (l = (long)d) == d)))
+        // An int node (ToJson writes trg_date_range as one, and PATCH merges from it) does not convert to long by itself.
+        if (node is JsonValue v && (v.TryGetValue<long>(out var l) || (v.TryGetValue<int>(out var i) && (l = i) == i) ||
+                                    (v.TryGetValue<double>(out var d) && d == Math.Floor(d) && (l = (long)d) == d)))
         {
             return l;
         }

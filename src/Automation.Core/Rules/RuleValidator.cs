@@ -40,6 +40,8 @@ public static class RuleValidator
             errors.Add("trg_date_range", "Delay must be positive. Set 'Delay mode' to 'Before' to negate the delay.");
         }
 
+        Time.TimeRuleValidator.Validate(rule, model, errors);
+
         if (rule.Trigger == Triggers.OnChange && rule.Actions.Any(a => a.State != "code"))
         {
             errors.Add("action_server_ids", "\"On live update\" automation rules can only be used with \"Execute Python Code\" action type.");

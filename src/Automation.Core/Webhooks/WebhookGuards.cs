@@ -50,7 +50,7 @@ public sealed record WebhookGuards
         var extra = rule.Extra;
         foreach (var (key, _) in extra)
         {
-            if (!Keys.Contains(key))
+            if (!Keys.Contains(key) && key != Time.TimeRuleSpec.RetroactiveKey) // the time rules' own option (TimeRuleValidator)
             {
                 errors.Add(key, $"Unknown rule field '{key}'. Webhook guards: {string.Join(", ", Keys.Order(StringComparer.Ordinal))}.");
             }

@@ -22,6 +22,13 @@ public sealed record AzuriteOptions
     public string? PackageDirectory { get; init; }
 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Keep the data in memory only (<c>--inMemoryPersistence</c>; <see cref="Location"/> is then only the working folder).
+    /// On disk, Azurite's table store writes its whole database every 5 s, which stalls every request for seconds once it
+    /// holds hundreds of thousands of entities.
+    /// </summary>
+    public bool InMemoryPersistence { get; init; }
 }
 
 /// <summary>
@@ -96,7 +103,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         foreach (var arg in new[]
                  {
                      "--require", Path.Combine(package, "parent-watchdog.js"), script,
-                     "--silent", "--disableTelemetry", "--location", options.Location,
+                     "--silent", "--disableTelemetry",
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--blobPort", options.BlobPort.ToString(CultureInfo.InvariantCulture),
                      "--queuePort", options.QueuePort.ToString(CultureInfo.InvariantCulture),
@@ -104,6 +111,17 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
                  })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (options.InMemoryPersistence)
+        {
+            start.ArgumentList.Add("--inMemoryPersistence"); // Azurite refuses --location with it
+            start.WorkingDirectory = options.Location;
+        }
+        else
+        {
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(options.Location);
         }
 
         Process process;

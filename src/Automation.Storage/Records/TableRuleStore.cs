@@ -106,8 +106,14 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
 
     private static string RowKey(long id) => id.ToString("D12", CultureInfo.InvariantCulture);
 
-    private static AutomationRule FromEntity(TableEntity entity) =>
-        RuleJson.Deserialize(ChunkedText.Read(entity), long.Parse(entity.RowKey, CultureInfo.InvariantCulture));
+    /// <summary>A time rule's <c>last_run</c> (ticks), merged onto the entity by the time rules' check (Time/TableRuleLastRun).</summary>
+    public const string LastRunProperty = "LastRun";
+
+    private static AutomationRule FromEntity(TableEntity entity)
+    {
+        var rule = RuleJson.Deserialize(ChunkedText.Read(entity), long.Parse(entity.RowKey, CultureInfo.InvariantCulture));
+        return entity.GetInt64(LastRunProperty) is { } lastRun ? rule with { LastRun = new DateTime(lastRun, DateTimeKind.Utc) } : rule;
+    }
 
     /// <summary>A new random version stamp: any instance that sees it differ from its snapshot reloads.</summary>
     private async Task BumpVersionAsync(CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public sealed class BuiltInModelsTests
         [
             "res.users", "res.partner", "res.partner.category", "res.currency", "res.country", "mail.message", "mail.activity",
             "mail.activity.type", "mail.followers", "mail.template", "sms.template", "whatsapp.template", "ir.sequence", "ir.sequence.date_range", "crm.tag",
-            "sale.order",
+            "sale.order", "resource.calendar", "resource.calendar.attendance", "resource.calendar.leaves",
         ];
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), BuiltInModels.All.Select(m => m.Name).Order(StringComparer.Ordinal));
