@@ -32,7 +32,11 @@ public static class BuiltInModels
             Many2one("partner_id", "Related Partner", "res.partner"),
             Char("email", "Email"),
             Boolean("share", "Share User"), // a portal user: its partner's messages count as received (spec §2.7)
+            Many2many("group_ids", "Groups", "res.groups"), // actions restricted to groups run only for their members (spec §5.1)
             Active()),
+        Model("res.groups", "Access Groups",
+            Char("name", "Name", required: true),
+            Text("comment", "Comment")),
         Model("res.partner", "Contact",
             Char("name", "Name", required: true),
             Char("email", "Email"),

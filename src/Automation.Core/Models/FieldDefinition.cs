@@ -46,6 +46,12 @@ public sealed record FieldDefinition
     /// <summary>A related field (Odoo's <c>related</c>): the value at this path, stored and kept current.</summary>
     public string? Related { get; init; }
 
+    /// <summary>
+    /// Odoo's <c>groups</c> attribute: the comma-separated groups (<c>res.groups</c> names or Odoo-style xml ids) the field is
+    /// meant for. It marks the field group-restricted, so webhook payloads refuse it (spec §5.2); the records API does not hide it.
+    /// </summary>
+    public string? Groups { get; init; }
+
     /// <summary>Computed or related: filled by the engine, never by a caller.</summary>
     public bool IsComputed => Compute is not null || Related is not null;
 

@@ -21,7 +21,7 @@ public static class ModelJson
     private static readonly HashSet<string> FieldKeys = new(StringComparer.Ordinal)
     {
         "name", "type", "string", "required", "readonly", "default", "selection", "relation", "inverse_name", "sequence",
-        "compute", "depends", "related",
+        "compute", "depends", "related", "groups",
     };
 
     private static readonly string AllTypes = string.Join(", ", Enum.GetValues<FieldType>().Select(t => t.ApiName()));
@@ -184,6 +184,11 @@ public static class ModelJson
             json["related"] = field.Related;
         }
 
+        if (field.Groups is not null)
+        {
+            json["groups"] = field.Groups;
+        }
+
         return json;
     }
 
@@ -231,6 +236,7 @@ public static class ModelJson
             Compute = OptionalString(json, "compute", errors, path),
             Depends = OptionalStrings(json, "depends", errors, path),
             Related = OptionalString(json, "related", errors, path),
+            Groups = OptionalString(json, "groups", errors, path) is { } groups && !string.IsNullOrWhiteSpace(groups) ? groups.Trim() : null,
         };
         return errors.Count == before ? field : null;
     }

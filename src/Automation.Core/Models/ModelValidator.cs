@@ -110,6 +110,11 @@ public static partial class ModelValidator
             errors.Add($"{path}.sequence", "The sequence code must not be empty.");
         }
 
+        if (field.Groups is { Length: > 256 })
+        {
+            errors.Add($"{path}.groups", "The groups of a field are at most 256 characters (comma-separated group names).");
+        }
+
         ValidateComputed(model, field, lookup, path, errors);
 
         if (field.Default is not null)

@@ -97,6 +97,11 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
     {
         try
         {
+            if (GroupIds(call.Action) is { Count: > 0 } groups)
+            {
+                await CheckGroupsAsync(groups, call);
+            }
+
             await DispatchAsync(call);
         }
         catch (SequenceException e)
@@ -348,6 +353,34 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
 
     internal static string? RuleIdOf(ActionCall call) =>
         call.Context.Change.Chain.Done.Count > 0 ? call.Context.Change.Chain.Done[^1].RuleId : null;
+
+    /// <summary>Most groups an action may be restricted to.</summary>
+    public const int MaxGroups = 50;
+
+    public const string NotInGroups = "You don't have enough access rights to run this action.";
+
+    /// <summary>An action's allowed groups (<c>group_ids</c>): empty when unrestricted, null when the value is not a list of ids.</summary>
+    internal static IReadOnlyList<long>? GroupIds(ServerAction action) => action.Fields["group_ids"] switch
+    {
+        null => [],
+        JsonArray { Count: <= MaxGroups } ids when ids.Select(IdOf).ToList() is var parsed && parsed.All(id => id > 0) => [.. parsed.Select(id => id!.Value)],
+        _ => null,
+    };
+
+    /// <summary>
+    /// Spec §5.1: an action restricted to groups runs only when the user who made the change belongs to one of them
+    /// (Odoo's AccessError otherwise, which fails the run without retrying and changes nothing).
+    /// </summary>
+    private async Task CheckGroupsAsync(IReadOnlyList<long> groups, ActionCall call)
+    {
+        var users = await records.ModelAsync("res.users", call.Cancellation);
+        var user = await records.Store.FindAsync(users, call.Context.Change.Actor.Uid, call.Cancellation);
+        var member = user?["group_ids"] is IEnumerable<long> ids && ids.Any(groups.Contains);
+        if (!member)
+        {
+            throw new ActionFailedException(NotInGroups);
+        }
+    }
 
     /// <summary>An id field of an action: a number, numeric text, or Odoo's <c>"model,id"</c> reference.</summary>
     internal static long? IdOf(ServerAction action, string field) => IdOf(action.Fields[field]);

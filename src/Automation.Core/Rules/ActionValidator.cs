@@ -72,6 +72,11 @@ public static class ActionValidator
             errors.Add(path, "Email, follower or activity action types cannot be used when deleting records, as there are no more records to apply these changes to!");
         }
 
+        if (action.Fields["group_ids"] is not null && ActionRunner.GroupIds(action) is null)
+        {
+            errors.Add(path + ".group_ids", $"Allowed groups are a list of at most {ActionRunner.MaxGroups} res.groups ids.");
+        }
+
         var warning = new Warnings(errors, path);
         switch (action.State)
         {
@@ -133,7 +138,7 @@ public static class ActionValidator
                 Required(action, "wa_template_id", "Choose the WhatsApp template (wa_template_id).", path, errors);
                 break;
             case ActionTypes.SendWebhook:
-                CheckWebhook(action, path, model, errors);
+                CheckWebhook(action, path, model, errors, warning);
                 break;
             case ActionTypes.Multi:
                 var otherModel = new List<string>();
@@ -303,7 +308,11 @@ public static class ActionValidator
         }
     }
 
-    private static void CheckWebhook(ServerAction action, string path, ModelDefinition model, FieldErrors errors)
+    public const string GroupRestrictedWebhookFields =
+        "Group-restricted fields cannot be included in webhook payloads, as it could allow any user to accidentally leak sensitive " +
+        "information. You will have to remove the following fields from the webhook payload:";
+
+    private static void CheckWebhook(ServerAction action, string path, ModelDefinition model, FieldErrors errors, Warnings warning)
     {
         var url = action.Text("webhook_url");
         if (string.IsNullOrWhiteSpace(url))
@@ -318,6 +327,12 @@ public static class ActionValidator
         foreach (var name in WebhookPayloads.Fields(action).Where(f => f != "id" && !model.HasField(f)))
         {
             errors.Add(path + ".webhook_field_ids", $"{model.Name} has no field '{name}'.");
+        }
+
+        var restricted = WebhookPayloads.Fields(action).Select(model.Field).Where(f => f?.Groups is not null).ToList();
+        if (restricted.Count > 0)
+        {
+            warning.Add("webhook_field_ids", GroupRestrictedWebhookFields + string.Concat(restricted.Select(f => "\n- " + f!.Label)));
         }
 
         if (action.Fields["webhook_signing_secret"] is { } secret &&

@@ -20,7 +20,7 @@ public sealed class BuiltInModelsTests
     {
         string[] expected =
         [
-            "res.users", "res.partner", "res.partner.category", "res.currency", "res.country", "mail.message", "mail.activity",
+            "res.users", "res.groups", "res.partner", "res.partner.category", "res.currency", "res.country", "mail.message", "mail.activity",
             "mail.activity.type", "mail.followers", "mail.template", "sms.template", "whatsapp.template", "ir.sequence", "ir.sequence.date_range", "crm.tag",
             "sale.order", "resource.calendar", "resource.calendar.attendance", "resource.calendar.leaves",
         ];

@@ -307,6 +307,71 @@ public sealed class ActionScenarioTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     /// <summary>A model of this test's own with a char <c>ref</c>, a boolean <c>active</c> and a JSON field.</summary>
+    [Fact]
+    public async Task Scenario28_AWebhookWithAGroupRestrictedField_IsAWarningThatBlocksSaving()
+    {
+        var model = "x_grp_" + _suffix;
+        await _app.SendAsync(HttpMethod.Put, $"/api/admin/models/{model}", """
+            {"fields": {"name": {"type": "char"}, "salary": {"type": "float", "string": "Salary", "groups": "base.group_system"}}}
+            """, HttpStatusCode.Created);
+
+        var errors = await _app.RefusedRuleAsync(model, "on_create", Action("webhook", "Send Webhook Notification",
+            ("webhook_url", "https://example.com/hook"), ("webhook_field_ids", new JsonArray("name", "salary"))));
+        var fields = JsonNode.Parse(await _app.Http.GetStringAsync($"/api/admin/models/{model}"))!["fields"]!;
+
+        Assert.Equal("Following child actions have warnings: Send Webhook Notification", errors["action_server_ids"]![0]!.GetValue<string>());
+        Assert.Equal("Group-restricted fields cannot be included in webhook payloads, as it could allow any user to accidentally leak sensitive " +
+            "information. You will have to remove the following fields from the webhook payload:\n- Salary",
+            errors["action_server_ids.0.webhook_field_ids"]![0]!.GetValue<string>());
+        Assert.Equal("base.group_system", fields["salary"]!["groups"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Scenario55_AnActionRestrictedToAGroup_RunsOnlyForItsMembers()
+    {
+        var model = await LeadModelAsync();
+        var group = await _app.CreateAsync("res.groups", $$"""{"name":"Lead managers {{_suffix}}"}""");
+        var partner = await _app.CreateAsync("res.partner", $$"""{"name":"Member {{_suffix}}"}""");
+        var user = await _app.CreateAsync("res.users", $$"""{"name":"Member {{_suffix}}","login":"member-{{_suffix}}","partner_id":{{partner}}}""");
+        var key = await _app.SendAsync(HttpMethod.Post, "/api/admin/keys",
+            $$"""{"name":"member","scopes":["records:read","records:write"],"user_id":{{user}}}""", HttpStatusCode.Created);
+        using var member = new HttpClient { BaseAddress = _app.Http.BaseAddress };
+        member.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key!["key"]!.GetValue<string>());
+        var rule = (await _app.SendAsync(HttpMethod.Post, "/api/admin/rules", new JsonObject
+        {
+            ["name"] = "Managers only",
+            ["model"] = model,
+            ["trigger"] = "on_create",
+            ["action_server_ids"] = new JsonArray(Action("object_write", "Mark", ("update_path", "ref"), ("value", "managed"),
+                ("group_ids", new JsonArray(group)))),
+        }.ToJsonString(), HttpStatusCode.Created))!;
+        var refused = await _app.RefusedRuleAsync(model, "on_create", Action("object_write", "Bad groups", ("update_path", "ref"), ("value", "x"),
+            ("group_ids", "managers")));
+
+        async Task<(long Lead, JsonNode Run)> CreateAsMemberAsync(string name)
+        {
+            using var created = await member.PostAsync(new Uri($"/api/records/{model}", UriKind.Relative),
+                new StringContent($$"""{"name":"{{name}}"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var lead = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+            var runs = await Eventually.MatchAsync(async () => JsonNode.Parse(await _app.Http.GetStringAsync($"/api/admin/rules/{rule["id"]}/runs"))!,
+                r => r!.AsArray().Any(x => x!["record_ids"]?.ToJsonString().Contains(lead.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) == true
+                    && x["status"]!.GetValue<string>() != "running"), TimeSpan.FromSeconds(30), "the rule's run");
+            return (lead, runs!.AsArray().First(x => x!["record_ids"]!.ToJsonString().Contains(lead.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))!);
+        }
+
+        var (outsider, refusedRun) = await CreateAsMemberAsync("Before joining");
+        await _app.SendAsync(HttpMethod.Patch, $"/api/records/res.users/{user}", $$"""{"group_ids":[{{group}}]}""", HttpStatusCode.OK);
+        var (insider, doneRun) = await CreateAsMemberAsync("After joining");
+
+        Assert.Equal(("failed", "Mark: You don't have enough access rights to run this action."),
+            (refusedRun["status"]!.GetValue<string>(), refusedRun["error"]!.GetValue<string>()));
+        Assert.Null((await _app.ReadAsync(model, outsider))["ref"]);
+        Assert.Equal("done", doneRun["status"]!.GetValue<string>());
+        Assert.Equal("managed", (await _app.ReadAsync(model, insider))["ref"]!.GetValue<string>());
+        Assert.StartsWith("Allowed groups are a list of", refused["action_server_ids.0.group_ids"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private async Task<string> LeadModelAsync()
     {
         var name = "x_act_" + _suffix;
