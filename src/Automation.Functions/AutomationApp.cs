@@ -19,6 +19,7 @@ public static class AutomationApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.AddAutomationObservability();
         builder.Configuration.AddTimeRuleDefaults();
         var storage = builder.AddAutomationHosting();
         builder.Services.AddAutomationApi(builder.Configuration);

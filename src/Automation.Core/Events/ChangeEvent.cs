@@ -52,6 +52,13 @@ public sealed record ChangeEvent
     /// <summary>When, in whole seconds as Odoo keeps dates (<see cref="Moment"/> has the ticks).</summary>
     public required DateTime At { get; init; }
 
+    /// <summary>
+    /// The W3C trace context of the code that made the change (<c>traceparent</c>), so the queue function that handles the
+    /// event continues the same trace; null when no trace was active.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonPropertyName("traceparent")]
+    public string? TraceParent { get; init; }
+
     /// <summary>When, to the tick: event ids start with their UTC ticks (D19), <see cref="At"/> otherwise.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public DateTime Moment =>

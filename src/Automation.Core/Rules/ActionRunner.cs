@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Automation.Core.Ai;
 using Automation.Core.Deliveries;
+using Automation.Core.Diagnostics;
 using Automation.Core.Domains;
 using Automation.Core.Events;
 using Automation.Core.Models;
@@ -74,12 +75,22 @@ public sealed class ActionRunner(RecordService records, IModelRegistry models, S
     public ActionRunner ForDryRun(RecordService scratch) =>
         new(scratch, models, scripts, Services with { Outbox = new DryRunOutbox(), Sequences = Services.Sequences is { } s ? new PeekingSequences(s) : null });
 
-    public Task RunAsync(ServerAction action, ModelDefinition model, long recordId, ActionContext context, CancellationToken cancellationToken)
+    /// <summary>Runs one action of a rule on a record, inside its <c>action &lt;type&gt;</c> span.</summary>
+    public async Task RunAsync(ServerAction action, ModelDefinition model, long recordId, ActionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(context);
-        return RunAsync(new ActionCall(this, action, model, recordId, context, 0, cancellationToken));
+        using var activity = AutomationTelemetry.StartAction(action.Name, action.State, model.Name, recordId);
+        try
+        {
+            await RunAsync(new ActionCall(this, action, model, recordId, context, 0, cancellationToken));
+        }
+        catch (Exception e)
+        {
+            AutomationTelemetry.Failed(activity, e);
+            throw;
+        }
     }
 
     internal async Task RunAsync(ActionCall call)

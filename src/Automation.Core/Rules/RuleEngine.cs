@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Automation.Core.Diagnostics;
 using Automation.Core.Domains;
 using Automation.Core.Events;
 using Automation.Core.Models;
@@ -32,6 +33,12 @@ public sealed record RuleEngineOptions
 
     /// <summary>Told of every run that fails, when it fails, inline ones included (the host logs it with its ids).</summary>
     public Action<ChangeEvent, RuleRun>? RunFailed { get; init; }
+
+    /// <summary>
+    /// Opened around each rule run with the rule id, the run id and the chain id, and disposed when the run ends: the host
+    /// opens a logging scope, so every line written while the run is under way carries them.
+    /// </summary>
+    public Func<long, string, string, IDisposable?>? RunScope { get; init; }
 }
 
 /// <summary>
@@ -300,9 +307,34 @@ public sealed class RuleEngine(
 
     private sealed record MessagePost(ModelDefinition Model, long RecordId, IReadOnlyList<AutomationRule> Rules);
 
-    /// <param name="current">The record as the matcher just saw it; the first action reads it from there.</param>
+    /// <summary>A run inside its <c>rule.run</c> span; finished runs are counted (a run an earlier delivery finished is not).</summary>
     private async Task<RuleRun> RunRuleAsync(AutomationRule rule, ModelDefinition model, long recordId, ChangeEvent change, RecordData? current,
         CancellationToken cancellationToken)
+    {
+        var key = RuleRun.KeyFor(change.Id, change.At);
+        using var activity = AutomationTelemetry.StartRun(rule.Id, key, change.Chain.Id, "event");
+        activity?.SetTag(AutomationTelemetry.EventIdTag, change.Id);
+        using var scope = options.RunScope?.Invoke(rule.Id, RuleRun.IdOf(rule.Id, key), change.Chain.Id);
+        try
+        {
+            var (run, ran) = await RunRuleCoreAsync(rule, model, recordId, change, current, cancellationToken);
+            if (ran && run.Status is RuleRun.Done or RuleRun.Failed)
+            {
+                AutomationTelemetry.RunFinished(activity, "event", run.Status, run.Error);
+            }
+
+            return run;
+        }
+        catch (Exception e)
+        {
+            AutomationTelemetry.Failed(activity, e);
+            throw;
+        }
+    }
+
+    /// <param name="current">The record as the matcher just saw it; the first action reads it from there.</param>
+    private async Task<(RuleRun Run, bool Ran)> RunRuleCoreAsync(AutomationRule rule, ModelDefinition model, long recordId, ChangeEvent change,
+        RecordData? current, CancellationToken cancellationToken)
     {
         var key = RuleRun.KeyFor(change.Id, change.At);
         var run = await runs.ClaimAsync(new RuleRun
@@ -318,7 +350,7 @@ public sealed class RuleEngine(
         }, options.RunLease, cancellationToken);
         if (run.Status != RuleRun.Running)
         {
-            return run; // finished by an earlier delivery or inline: nothing to repeat
+            return (run, false); // finished by an earlier delivery or inline: nothing to repeat
         }
 
         if (change.Chain.Depth >= options.MaxChainDepth)
@@ -332,7 +364,7 @@ public sealed class RuleEngine(
             };
             await runs.SaveAsync(run, cancellationToken);
             options.RunFailed?.Invoke(change, run);
-            return run;
+            return (run, true);
         }
 
         // Everything the actions change carries this chain, one level deeper, with this (rule, record) marked done.
@@ -387,7 +419,7 @@ public sealed class RuleEngine(
                 await runs.SaveAsync(run, cancellationToken);
                 options.RunFailed?.Invoke(change, run);
                 await HandleCausedAsync(nested, cancellationToken); // what the failed action did commit stands, and is handled
-                return run;
+                return (run, true);
             }
 
             outcomes.Add(new ActionOutcome(action.Name, action.State, RuleRun.Done, null, clock.Elapsed.TotalMilliseconds));
@@ -410,7 +442,7 @@ public sealed class RuleEngine(
             await runs.SaveAsync(run, cancellationToken);
         }
 
-        return run;
+        return (run, true);
     }
 
     /// <summary>

@@ -58,6 +58,9 @@ public sealed record RuleRun
         var ticks = sourceId.Length > 20 && sourceId[19] == '-' && long.TryParse(sourceId.AsSpan(0, 19), out var t) ? t : at.Ticks;
         return (long.MaxValue - ticks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "-" + sourceId;
     }
+
+    /// <summary>A run's id in the API, logs and traces: <c>&lt;rule id&gt;-&lt;run key&gt;</c>.</summary>
+    public static string IdOf(long ruleId, string key) => ruleId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + key;
 }
 
 /// <summary>How a run had ended when it was replayed, and who replayed it (an API key id).</summary>

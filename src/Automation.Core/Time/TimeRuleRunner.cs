@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Automation.Core.Diagnostics;
 using Automation.Core.Events;
 using Automation.Core.Models;
 using Automation.Core.Records;
@@ -92,6 +93,8 @@ public sealed class TimeRuleRunner(RecordService records, ActionRunner actions, 
                 break;
         }
 
+        using var activity = AutomationTelemetry.StartRun(rule.Id, run.Key, run.ChainId, "time");
+        using var scope = engineOptions.RunScope?.Invoke(rule.Id, RuleRun.IdOf(rule.Id, run.Key), run.ChainId ?? "");
         var chain = new CausalChain(run.ChainId ?? Guid.NewGuid().ToString("N"), 1,
             [new RuleRecord(rule.Id.ToString(CultureInfo.InvariantCulture), model.Name, record.Id)]);
         var nested = new List<ChangeEvent>();
@@ -132,6 +135,7 @@ public sealed class TimeRuleRunner(RecordService records, ActionRunner actions, 
                     run = run with { Status = RuleRun.Failed, Error = $"{action.Name}: {e.Message}", Outcomes = outcomes, FinishedAt = time.GetUtcNow().UtcDateTime };
                     await runs.SaveAsync(run, cancellationToken);
                     await HandleCausedAsync(nested, cancellationToken); // what the failed action did commit stands, and is handled
+                    AutomationTelemetry.RunFinished(activity, "time", RuleRun.Failed, run.Error);
                     return new TimeRunResult(TimeRunOutcome.Failed, run.Error);
                 }
 
@@ -154,6 +158,7 @@ public sealed class TimeRuleRunner(RecordService records, ActionRunner actions, 
                 await runs.SaveAsync(run, cancellationToken);
             }
 
+            AutomationTelemetry.RunFinished(activity, "time", RuleRun.Done, null);
             return new TimeRunResult(TimeRunOutcome.Done);
         }
         catch (Exception e) when (RuleEngine.IsPermanent(e))
@@ -161,10 +166,12 @@ public sealed class TimeRuleRunner(RecordService records, ActionRunner actions, 
             // The stamp could not be written (the record is gone or refuses it): the run fails like an action would.
             run = run with { Status = RuleRun.Failed, Error = e.Message, Outcomes = outcomes, FinishedAt = time.GetUtcNow().UtcDateTime };
             await runs.SaveAsync(run, cancellationToken);
+            AutomationTelemetry.RunFinished(activity, "time", RuleRun.Failed, run.Error);
             return new TimeRunResult(TimeRunOutcome.Failed, run.Error);
         }
-        catch (Exception)
+        catch (Exception e)
         {
+            AutomationTelemetry.Failed(activity, e);
             // Transient (storage) or stopped (timeout, shutdown): give the claim back so the next check resumes after the
             // completed actions. A process that dies here cannot: its claim expires after RunLease.
             await ReleaseAsync(run with { Outcomes = outcomes });

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Automation.Core.Diagnostics;
 using Automation.Core.Events;
 using Automation.Core.Models;
 using Automation.Core.Records;
@@ -75,6 +76,23 @@ public sealed class WebhookProcessor(
             return TraceOf(run); // finished by an earlier delivery
         }
 
+        using var activity = AutomationTelemetry.StartRun(call.RuleId, run.Key, call.Id, "webhook");
+        activity?.SetTag(AutomationTelemetry.CallIdTag, call.Id);
+        try
+        {
+            var trace = await RunCallAsync(call, rule, run, cancellationToken);
+            AutomationTelemetry.RunFinished(activity, "webhook", trace.Status, trace.Error);
+            return trace;
+        }
+        catch (Exception e)
+        {
+            AutomationTelemetry.Failed(activity, e);
+            throw;
+        }
+    }
+
+    private async Task<WebhookTrace> RunCallAsync(WebhookCall call, AutomationRule? rule, RuleRun run, CancellationToken cancellationToken)
+    {
         var refusal = rule switch
         {
             null => $"Rule {call.RuleId} no longer exists.",

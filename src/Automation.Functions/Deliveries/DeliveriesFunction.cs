@@ -1,4 +1,5 @@
 using Automation.Core.Deliveries;
+using Automation.Core.Diagnostics;
 using Automation.Functions.Hosting;
 using Automation.Storage.Deliveries;
 
@@ -74,6 +75,15 @@ public sealed class DeliveriesFunction(
             return; // changed meanwhile: whoever changed it carries on
         }
 
+        // The attempt continues the trace of the action that handed the delivery over, with its ids on every line.
+        using var activity = AutomationTelemetry.StartConsumer(TableOutbox.QueueName, claimed.TraceParent)?
+            .SetTag(AutomationTelemetry.DeliveryIdTag, claimed.Id)
+            .SetTag("automation.delivery_kind", claimed.Kind)
+            .SetTag("automation.attempt", claimed.Attempts + 1)
+            .SetTag(AutomationTelemetry.RuleIdTag, claimed.RuleId)
+            .SetTag(AutomationTelemetry.RunIdTag, claimed.RunId);
+        using var scope = LogScopes.Begin(logger, (LogScopes.DeliveryId, claimed.Id), (LogScopes.RuleId, claimed.RuleId),
+            (LogScopes.RunId, claimed.RunId), (LogScopes.ChainId, claimed.ChainId));
         var outcome = await AttemptAsync(claimed, cancellationToken);
         var finished = time.GetUtcNow();
         var attempts = claimed.Attempts + 1;
@@ -102,6 +112,14 @@ public sealed class DeliveriesFunction(
                     }
                     : settled with { Status = DeliveryStatuses.Retrying, NextAttemptAt = next };
                 break;
+        }
+
+        AutomationTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("automation.delivery_kind", claimed.Kind),
+            new KeyValuePair<string, object?>(AutomationTelemetry.StatusTag, settled.Status));
+        activity?.SetTag(AutomationTelemetry.StatusTag, settled.Status).SetTag("automation.last_status", outcome.Status);
+        if (settled.Status is DeliveryStatuses.Failed or DeliveryStatuses.Retrying)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Error);
         }
 
         if (!await outbox.SettleAsync(settled, cancellationToken))

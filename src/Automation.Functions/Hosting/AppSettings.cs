@@ -90,6 +90,9 @@ public static class AppSettings
         new("Automation:Ai:ApiKey", SettingKind.Default, "—"),
         new("Automation:Ai:Model", SettingKind.Default, "gpt-4.1"),
         new("Automation:Ai:Timeout", SettingKind.Default, "00:00:30"),
+        new("Automation:Telemetry:OtlpEndpoint", SettingKind.Default, "— (traces, counters and logs are not exported)"),
+        new("Automation:Telemetry:OtlpProtocol", SettingKind.Default, "grpc"),
+        new("Automation:Logging:Format", SettingKind.Default, "simple"),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", SettingKind.ReadByHost, "— (no telemetry)"),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", SettingKind.ReadByHost, "— (instrumentation key auth)"),
     ];

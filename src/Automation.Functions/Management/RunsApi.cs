@@ -212,7 +212,7 @@ public static class RunsApi
     public static string IdOf(RuleRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return run.RuleId.ToString(CultureInfo.InvariantCulture) + "-" + run.Key;
+        return RuleRun.IdOf(run.RuleId, run.Key);
     }
 
     private static (long RuleId, string Key)? ParseId(string id)

@@ -46,6 +46,8 @@ public static class RecordsRegistration
             RunFailed = (change, run) => sp.GetRequiredService<ILogger<RuleEngine>>().LogError(
                 "Rule {RuleId} failed on {Model} {RecordId} (event {EventId}, chain {ChainId}, depth {Depth}): {Error}",
                 run.RuleId, run.Model, run.RecordIds.Count > 0 ? run.RecordIds[0] : 0, change.Id, change.Chain.Id, change.Chain.Depth, run.Error),
+            RunScope = (ruleId, runId, chainId) => LogScopes.Begin(sp.GetRequiredService<ILogger<RuleEngine>>(),
+                (LogScopes.RuleId, ruleId), (LogScopes.RunId, runId), (LogScopes.ChainId, chainId)),
             SettleInline = (change, cancellationToken) => sp.GetRequiredService<PendingEvents>().CompleteAsync(change, cancellationToken),
             RecomputeFailed = (change, dependent, error) => sp.GetRequiredService<ILogger<RuleEngine>>().LogWarning(
                 "Could not recompute {Fields} of {Model} {RecordId} after a change of {ChangedModel} {ChangedId} (chain {ChainId}): {Error}",

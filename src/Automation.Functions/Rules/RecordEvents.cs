@@ -1,3 +1,4 @@
+using Automation.Core.Diagnostics;
 using Automation.Core.Rules;
 using Automation.Functions.Hosting;
 using Automation.Storage.Records;
@@ -10,7 +11,7 @@ namespace Automation.Functions.Rules;
 /// the runs already completed are not repeated (their run records say so). Failed runs are logged by the engine's
 /// <see cref="RuleEngineOptions.RunFailed"/>, inline ones included.
 /// </summary>
-public sealed class RecordEvents(PendingEvents events, RuleEngine engine) : IQueueFunction
+public sealed class RecordEvents(PendingEvents events, RuleEngine engine, ILogger<RecordEvents> logger) : IQueueFunction
 {
     public string Name => "RecordEvents";
 
@@ -18,7 +19,22 @@ public sealed class RecordEvents(PendingEvents events, RuleEngine engine) : IQue
     {
         foreach (var (change, claimChecked) in await events.ResolveAsync(trigger.MessageText, cancellationToken))
         {
-            await engine.HandleAsync(change, cancellationToken, firstDelivery: trigger.DequeueCount == 1 && !claimChecked);
+            // The trace of the write that made the change goes on here; each run adds its rule and run ids (RunScope).
+            using var activity = AutomationTelemetry.StartConsumer(PendingEvents.QueueName, change.TraceParent)?
+                .SetTag(AutomationTelemetry.EventIdTag, change.Id)
+                .SetTag(AutomationTelemetry.ChainIdTag, change.Chain.Id)
+                .SetTag("automation.model", change.Model)
+                .SetTag("automation.record_id", change.RecordId);
+            using var scope = LogScopes.Begin(logger, (LogScopes.EventId, change.Id), (LogScopes.ChainId, change.Chain.Id));
+            try
+            {
+                await engine.HandleAsync(change, cancellationToken, firstDelivery: trigger.DequeueCount == 1 && !claimChecked);
+            }
+            catch (Exception e)
+            {
+                AutomationTelemetry.Failed(activity, e);
+                throw;
+            }
 
             if (claimChecked)
             {

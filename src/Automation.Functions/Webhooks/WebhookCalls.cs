@@ -1,3 +1,4 @@
+using Automation.Core.Diagnostics;
 using Automation.Core.Rules;
 using Automation.Core.Webhooks;
 using Automation.Functions.Hosting;
@@ -22,17 +23,34 @@ public sealed class WebhookCalls(QueuedCalls calls, WebhookProcessor processor, 
         ArgumentNullException.ThrowIfNull(trigger);
         foreach (var queued in await calls.ResolveAsync(trigger.MessageText, cancellationToken))
         {
-            var trace = await processor.ProcessAsync(queued.Call, cancellationToken);
-            if (trace.Status == RuleRun.Failed)
+            var call = queued.Call;
+            var key = RuleRun.KeyFor(call.Id, call.ReceivedAt);
+            // The call's trace goes on from the request that accepted it; its ids are on every line written meanwhile.
+            using var activity = AutomationTelemetry.StartConsumer(QueuedCalls.QueueName, queued.TraceParent)?
+                .SetTag(AutomationTelemetry.CallIdTag, call.Id)
+                .SetTag(AutomationTelemetry.RuleIdTag, call.RuleId)
+                .SetBaggage(AutomationTelemetry.CallIdTag, call.Id);
+            using var scope = LogScopes.Begin(logger, (LogScopes.RuleId, call.RuleId), (LogScopes.CallId, call.Id),
+                (LogScopes.RunId, RuleRun.IdOf(call.RuleId, key)), (LogScopes.ChainId, call.Id));
+            try
             {
-                logger.LogWarning("Webhook call {CallId} of rule {RuleId} failed: {Error}", queued.Call.Id, queued.Call.RuleId, trace.Error);
-                if (payloads is not null && queued.Call.Payload is { } payload)
+                var trace = await processor.ProcessAsync(call, cancellationToken);
+                if (trace.Status == RuleRun.Failed)
                 {
-                    await payloads.SaveAsync(queued.Call.RuleId, RuleRun.KeyFor(queued.Call.Id, queued.Call.ReceivedAt), payload, cancellationToken);
+                    logger.LogWarning("Webhook call {CallId} of rule {RuleId} failed: {Error}", call.Id, call.RuleId, trace.Error);
+                    if (payloads is not null && call.Payload is { } payload)
+                    {
+                        await payloads.SaveAsync(call.RuleId, key, payload, cancellationToken);
+                    }
                 }
-            }
 
-            await calls.CompleteAsync(queued, cancellationToken);
+                await calls.CompleteAsync(queued, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                AutomationTelemetry.Failed(activity, e);
+                throw;
+            }
         }
     }
 }

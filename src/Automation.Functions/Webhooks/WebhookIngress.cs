@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Automation.Core.Diagnostics;
 using Automation.Core.Webhooks;
 using Automation.Storage.Webhooks;
 
@@ -124,6 +125,7 @@ public sealed class WebhookIngress(
             return;
         }
 
+        AutomationTelemetry.Calls.Add(1);
         await AcceptedAsync(http, callId);
     }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Automation.Core.Deliveries;
+using Automation.Core.Diagnostics;
 using Automation.Storage.Queues;
 using Automation.Storage.Tables;
 using Azure;
@@ -42,6 +44,14 @@ public sealed record Delivery
     public long? RecordId { get; init; }
 
     public required JsonObject Message { get; init; }
+
+    /// <summary>The W3C trace context of the action that handed it over (<c>traceparent</c>): its attempts continue that trace.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The run and the causal chain that handed it over, when known (for log lines).</summary>
+    public string? RunId { get; init; }
+
+    public string? ChainId { get; init; }
 
     /// <summary>While an attempt runs: until when it is held (another copy of the queue message leaves it alone).</summary>
     public DateTimeOffset? LeaseUntil { get; init; }
@@ -107,6 +117,9 @@ public sealed class TableOutbox(TableClient table, QueueClient queue, TimeProvid
             ["Model"] = request.Model,
             ["RecordId"] = request.RecordId,
             ["Key"] = hash,
+            ["TraceParent"] = AutomationTelemetry.CurrentTraceParent(),
+            ["RunId"] = Activity.Current?.GetBaggageItem(AutomationTelemetry.RunIdTag),
+            ["ChainId"] = Activity.Current?.GetBaggageItem(AutomationTelemetry.ChainIdTag),
         };
         ChunkedText.Write(entity, messageText);
         var actions = new List<TableTransactionAction>
@@ -338,6 +351,9 @@ public sealed class TableOutbox(TableClient table, QueueClient queue, TimeProvid
         RecordId = entity.GetInt64("RecordId"),
         Message = JsonNode.Parse(ChunkedText.Read(entity) is { Length: > 0 } text ? text : "{}") as JsonObject ?? [],
         LeaseUntil = Moment(entity, "LeaseUntil"),
+        TraceParent = entity.GetString("TraceParent"),
+        RunId = entity.GetString("RunId"),
+        ChainId = entity.GetString("ChainId"),
         ETag = entity.ETag,
     };
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Automation.Core.Diagnostics;
 using Automation.Core.Events;
 using Automation.Core.Models;
 using Automation.Core.Records;
@@ -351,6 +352,7 @@ public sealed class TableRecordStore(
             Actor = context.Actor,
             Chain = context.Chain,
             At = Now(),
+            TraceParent = AutomationTelemetry.CurrentTraceParent(),
         };
 
     private static JsonObject Image(ModelDefinition model, RecordData record) =>

@@ -62,6 +62,9 @@ public sealed class TableRunLog(TableClient table) : IRunLog
         return table.UpsertEntityAsync(ToEntity(run), TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>The entity a run is stored as (benchmarks seed the table with it).</summary>
+    public static TableEntity EntityOf(RuleRun run) => ToEntity(run);
+
     private static TableEntity ToEntity(RuleRun run)
     {
         var outcomes = JsonSerializer.Serialize(run.Outcomes, Json);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Automation.Core.Diagnostics;
 using Automation.Core.Webhooks;
 using Automation.Storage.Queues;
 using Automation.Storage.Tables;
@@ -47,8 +48,11 @@ public sealed class QueuedCalls : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(call);
         var payload = call.Payload ?? "{}";
+        using var activity = AutomationTelemetry.StartProducer(QueueName)?
+            .SetTag(AutomationTelemetry.CallIdTag, call.Id)
+            .SetTag(AutomationTelemetry.RuleIdTag, call.RuleId);
         string item;
-        if (Encoding.UTF8.GetByteCount(payload) + 200 > MaxMessageBytes)
+        if (Encoding.UTF8.GetByteCount(payload) + 300 > MaxMessageBytes)
         {
             await StorePayloadAsync(call.Id, payload, cancellationToken);
             item = Item(call, null);
@@ -77,7 +81,10 @@ public sealed class QueuedCalls : IAsyncDisposable
             var payload = node["payload"] is { } inline ? inline.ToJsonString() : await ReadPayloadAsync(id, cancellationToken);
             calls.Add(new QueuedCall(new WebhookCall(id, node["rule_id"]!.GetValue<long>(),
                 DateTime.Parse(node["received_at"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), payload),
-                node["payload"] is null));
+                node["payload"] is null)
+            {
+                TraceParent = node["traceparent"]?.GetValue<string>(),
+            });
         }
 
         return calls;
@@ -131,10 +138,16 @@ public sealed class QueuedCalls : IAsyncDisposable
             ["id"] = call.Id,
             ["rule_id"] = call.RuleId,
             ["received_at"] = call.ReceivedAt.ToString("o", CultureInfo.InvariantCulture),
-        }.ToJsonString();
+        };
+        if (AutomationTelemetry.CurrentTraceParent() is { } traceParent)
+        {
+            head["traceparent"] = traceParent; // W3C trace context: the handler continues the caller's trace
+        }
+
+        var text = head.ToJsonString();
 
         // The payload is already valid JSON text: spliced in as it is, not parsed and written again.
-        return payload is null ? head[..^1] + ",\"payload_ref\":true}" : head[..^1] + ",\"payload\":" + payload + "}";
+        return payload is null ? text[..^1] + ",\"payload_ref\":true}" : text[..^1] + ",\"payload\":" + payload + "}";
     }
 
     private async Task StorePayloadAsync(string callId, string payload, CancellationToken cancellationToken)
@@ -220,4 +233,8 @@ public sealed class QueuedCalls : IAsyncDisposable
 }
 
 /// <summary>A call of a <c>webhook-calls</c> message; a claim-checked one is completed once handled.</summary>
-public sealed record QueuedCall(WebhookCall Call, bool ClaimChecked);
+public sealed record QueuedCall(WebhookCall Call, bool ClaimChecked)
+{
+    /// <summary>The W3C trace context the call was accepted in (<c>traceparent</c>), when one was active.</summary>
+    public string? TraceParent { get; init; }
+}
