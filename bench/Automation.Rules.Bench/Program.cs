@@ -46,6 +46,10 @@ var connectionString =
     $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnection.DevelopmentAccountKey};" +
     $"TableEndpoint=http://127.0.0.1:{azurite.TablePort}/{account};QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/{account};";
 var adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+// Counts the app's storage requests by kind (an interlocked add each), so the output says what one event costs.
+var appRequests = new Automation.Records.Bench.RequestCounter(azurite.TablePort);
+var appStorageOptions = new StorageClientOptions();
+appStorageOptions.AddPolicy(appRequests, Azure.Core.HttpPipelinePosition.PerRetry);
 WebApplication? app = null;
 var exitCode = 1;
 try
@@ -63,6 +67,7 @@ try
         var original = builder.Services.Last(d => d.ServiceType == typeof(IRunLog));
         builder.Services.Remove(original);
         builder.Services.AddSingleton<IRunLog>(sp => completions.Wrap((IRunLog)original.ImplementationFactory!(sp)));
+        builder.Services.AddSingleton(appStorageOptions);
     });
     await app.InitializeAsync();
     await app.StartAsync();
@@ -225,6 +230,7 @@ async Task<bool> EndToEndAsync(WebApplication host, string baseUrl)
     await UntilAsync(async () => (await runs.ListAsync(rule, 100, CancellationToken.None)).Count(r => r.Status == RuleRun.Done) >= concurrency);
 
     var firstWrite = DateTime.UtcNow;
+    var requestsBefore = appRequests.Snapshot();
     var writes = 0;
     var patchTimes = new System.Collections.Concurrent.ConcurrentBag<double>();
     var stop = Stopwatch.StartNew();
@@ -241,12 +247,29 @@ async Task<bool> EndToEndAsync(WebApplication host, string baseUrl)
         }
     }));
     var expected = writes + concurrency;
+    // A listing returns one storage page (at most 1,000 runs): page through them all.
+    async Task<IReadOnlyList<RuleRun>> AllRunsAsync(long ruleId)
+    {
+        var log = host.Services.GetRequiredService<Automation.Storage.Records.TableRunLog>();
+        var list = new List<RuleRun>();
+        Automation.Storage.Records.TableRunLog.RunCursor? after = null;
+        do
+        {
+            var page = await log.QueryAsync([ruleId], null, 1000, after, CancellationToken.None);
+            list.AddRange(page.Runs);
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return list;
+    }
+
     IReadOnlyList<RuleRun> all = [];
     try
     {
         await UntilAsync(async () =>
         {
-            all = await runs.ListAsync(rule, expected + 100, CancellationToken.None);
+            all = await AllRunsAsync(rule);
             return all.Count(r => r.Status is RuleRun.Done or RuleRun.Failed) >= expected;
         }, TimeSpan.FromMinutes(1));
     }
@@ -256,6 +279,7 @@ async Task<bool> EndToEndAsync(WebApplication host, string baseUrl)
         throw;
     }
 
+    var requestsUsed = Automation.Records.Bench.RequestCounter.Difference(appRequests.Snapshot(), requestsBefore);
     var ceilingAfter = await CyclesPerSecondAsync(QueueCycleAsync);
     var ceiling = (ceilingBefore + ceilingAfter) / 2;
     Console.WriteLine($"  Azurite queue send+receive+delete ceiling: {ceiling:N0} cycles/s (before {ceilingBefore:N0}, after {ceilingAfter:N0})");
@@ -274,6 +298,10 @@ async Task<bool> EndToEndAsync(WebApplication host, string baseUrl)
     Console.WriteLine($"  where the time goes (medians): PATCH answered {Med(patchTimes):N0} ms; commit → run claimed " +
         $"{Med(measured.Select(r => (r.StartedAt - EventTime(r.SourceId)).TotalMilliseconds)):N0} ms; claimed → completed " +
         $"{Med(measured.Select(r => (r.FinishedAt!.Value - r.StartedAt).TotalMilliseconds)):N0} ms");
+    var perEvent = requestsUsed.OrderByDescending(p => p.Value.Count)
+        .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {(double)p.Value.Count / measured.Count:0.00} ({p.Value.MeanMilliseconds:0.0} ms)"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  app storage requests per event: {requestsUsed.Values.Sum(v => v.Count) / (double)measured.Count:0.00} = {string.Join(", ", perEvent)}"));
     var final = await SendAsync(http, HttpMethod.Get, $"/api/records/x_bench/{leads[0]}", null, HttpStatusCode.OK);
     Console.WriteLine($"  check: writer 0's record has counter {final!["counter"]} and seen {final["seen"]}");
     return failed == 0 && ratio >= ThroughputTarget && p99 <= P99TargetSeconds && final["counter"]!.GetValue<long>() == final["seen"]!.GetValue<long>();
