@@ -7,8 +7,8 @@ namespace Automation.Records.Bench;
 
 /// <summary>
 /// Counts and times the storage requests a client sends (every attempt, retries included), by kind, so the output can
-/// say what one API create costs in storage requests and how long each kind took. Read as the difference of two
-/// snapshots. Costs two timestamps and two interlocked adds per request.
+/// say what an operation (an API create, a listing, a rule's event) costs in storage requests and how long each kind
+/// took. Read as the difference of two snapshots. Costs two timestamps and two interlocked adds per request.
 /// </summary>
 public sealed class RequestCounter(int tablePort) : HttpPipelinePolicy
 {

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Automation.Core.Rules;
 using Automation.Functions;
 using Automation.Functions.Hosting;
+using Automation.Records.Bench;
 using Automation.Runs.Bench;
 using Automation.Storage;
 using Automation.Storage.Emulator;
