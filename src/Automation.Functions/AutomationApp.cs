@@ -16,7 +16,9 @@ public static class AutomationApp
     /// <param name="configure">Extra registrations (tests add their own functions here).</param>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The slim builder: no HTTPS, HTTP/3 or IIS set-up, which the handler does not use (the Functions host or a proxy
+        // terminates TLS), and a faster cold start (issue #11).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddAutomationObservability();

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Serialization;
 
 namespace Automation.Functions.Endpoints;
 
@@ -10,11 +11,25 @@ public static class HealthEndpoints
     /// <summary><c>GET /api/health</c>: anonymous, no storage round trip, so it answers as soon as the process serves.</summary>
     public static RouteGroupBuilder MapHealthEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/health", () => TypedResults.Ok(new HealthResponse("ok", Version)))
+        api.MapGet("/health", () => TypedResults.Ok(Current))
             .WithName("Health")
             .AllowAnonymous();
         return api;
     }
 
+    /// <summary>
+    /// Functions mode answers health before routing (<see cref="Hosting.StorageReadinessGate"/>): the same body, with
+    /// compile-time JSON metadata, so a cold handler's first answer builds neither the route table nor the reflection
+    /// serializer (cold start, issue #11).
+    /// </summary>
+    public static Task WriteAsync(HttpContext context) =>
+        context.Response.WriteAsJsonAsync(Current, HealthJsonContext.Default.HealthResponse, contentType: null, context.RequestAborted);
+
+    private static readonly HealthResponse Current = new("ok", Version);
+
     public sealed record HealthResponse(string Status, string Version);
 }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(HealthEndpoints.HealthResponse))]
+internal sealed partial class HealthJsonContext : JsonSerializerContext;

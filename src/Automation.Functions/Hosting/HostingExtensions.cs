@@ -35,9 +35,15 @@ public static class HostingExtensions
                 builder.WebHost.UseUrls(HostingModes.DefaultStandaloneUrl);
             }
         }
-        else if (string.IsNullOrEmpty(configuration["urls"]))
+        else
         {
-            builder.WebHost.UseUrls($"http://127.0.0.1:{configuration[HostingModes.CustomHandlerPortSetting]}");
+            if (string.IsNullOrEmpty(configuration["urls"]))
+            {
+                builder.WebHost.UseUrls($"http://127.0.0.1:{configuration[HostingModes.CustomHandlerPortSetting]}");
+            }
+
+            // The host captures stdout: our "serving" line is enough, without the lifetime's three lines at start-up.
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         }
 
         var appRoot = configuration[AppRootSetting] ?? AppContext.BaseDirectory;
@@ -140,24 +146,31 @@ public static class HostingExtensions
         return app;
     }
 
+    /// <summary>Functions mode: how long after listening storage preparation starts if no request has started it.</summary>
+    internal static readonly TimeSpan PreparationFallbackDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// Checks handlers against function.json files, then gets storage ready (starting Azurite if needed) and runs the
-    /// start-up tasks. Functions mode does the storage part in the background so the handler listens at once (cold
-    /// start, issue #11): requests wait for it (<see cref="StorageReadinessGate"/>), and a failure stops the app with
-    /// exit code 1 and the reason on stderr, as a failure here does in standalone mode.
+    /// start-up tasks. Functions mode listens first and does all of this in the background once the host's first
+    /// readiness ping is answered, or <see cref="PreparationFallbackDelay"/> after listening, whichever is first: the
+    /// ping gets the CPU to itself (cold start, issue #11, on 2 cores). Other requests start it and wait for it
+    /// (<see cref="StorageReadinessGate"/>), and a failure stops the app with exit code 1 and the reason on stderr, as a
+    /// failure here does in standalone mode.
     /// </summary>
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
-        _ = app.Services.GetRequiredService<FunctionHandlers>();
         var readiness = app.Services.GetRequiredService<StorageReadiness>();
         if (app.Services.GetRequiredService<ActiveHostingMode>().Mode == HostingMode.Functions)
         {
-            // Once listening: the host's first ping is answered without this work competing for the CPU.
-            app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => PrepareStorageInBackgroundAsync(app, readiness), CancellationToken.None));
+            readiness.Defer(() => _ = Task.Run(() => PrepareInBackgroundAsync(app, readiness), CancellationToken.None));
+            app.Lifetime.ApplicationStarted.Register(() =>
+                _ = Task.Delay(PreparationFallbackDelay, app.Lifetime.ApplicationStopping)
+                    .ContinueWith(_ => readiness.Begin(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
             return;
         }
 
+        _ = app.Services.GetRequiredService<FunctionHandlers>();
         await PrepareStorageAsync(app.Services, cancellationToken);
         readiness.Succeeded();
     }
@@ -171,10 +184,11 @@ public static class HostingExtensions
         }
     }
 
-    private static async Task PrepareStorageInBackgroundAsync(WebApplication app, StorageReadiness readiness)
+    private static async Task PrepareInBackgroundAsync(WebApplication app, StorageReadiness readiness)
     {
         try
         {
+            _ = app.Services.GetRequiredService<FunctionHandlers>();
             await PrepareStorageAsync(app.Services, app.Lifetime.ApplicationStopping);
             readiness.Succeeded();
         }
