@@ -109,6 +109,30 @@ public sealed class PackagedHandlerTests(PackageFixture package, AzuriteFixture 
         Assert.Contains(model, export.GetRawText(), StringComparison.Ordinal);
     }
 
+    /// <summary>Payload schemas are NJsonSchema on Newtonsoft.Json, reflection-heavy packages the trimmed package keeps whole.</summary>
+    [Fact]
+    public async Task TrimmedPackage_ChecksWebhookPayloadsAgainstTheirSchema()
+    {
+        await using var handler = await StartAsync();
+        var partner = (await SendAsync(handler, HttpMethod.Post, "/api/records/res.partner", """{"name": "Schema probe"}""", HttpStatusCode.Created))
+            .GetProperty("id").GetInt64();
+        var rule = await SendAsync(handler, HttpMethod.Post, "/api/admin/rules", $$"""
+            {"name": "Schema", "model": "res.partner", "trigger": "on_webhook", "record_getter": "model.browse({{partner}})",
+             "webhook_payload_schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"} } },
+             "action_server_ids": [{"name": "Store", "state": "code", "code": "record.write({'comment': payload['name']})"}]}
+            """, HttpStatusCode.Created);
+        var url = rule.GetProperty("url").GetString()!;
+        var hook = "/api/hooks/" + url[(url.LastIndexOf('/') + 1)..];
+
+        using var bad = await handler.Http.PostAsync(hook, new StringContent("""{"name": 42}""", Encoding.UTF8, "application/json"));
+        using var good = await handler.Http.PostAsync(hook, new StringContent("""{"name": "Ann"}""", Encoding.UTF8, "application/json"));
+
+        var badBody = await bad.Content.ReadAsStringAsync();
+        Assert.True(bad.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)bad.StatusCode}: {badBody}\n{handler.StandardError}");
+        Assert.Contains("Expected a string.", badBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+    }
+
     private static async Task<JsonElement> SendAsync(Handler handler, HttpMethod method, string path, string? body, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(method, path);
