@@ -47,10 +47,7 @@ try
         Location = Path.Combine(work, "azurite"),
         PackageDirectory = Path.Combine(repo, "tools", "azurite"),
     });
-    var account = StorageConnection.DevelopmentAccountName;
-    var storage =
-        $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnection.DevelopmentAccountKey};" +
-        $"TableEndpoint=http://127.0.0.1:{azurite.TablePort}/{account};QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/{account};";
+    var storage = azurite.ConnectionString;
 
     var hello = new Subject("hello world (ASP.NET Core, same publish)", Path.Combine(helloDir, "HelloWorld"), helloDir,
         new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });

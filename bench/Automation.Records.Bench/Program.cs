@@ -35,10 +35,7 @@ var concurrency = Arg("--concurrency", 8);
 
 var location = Path.Combine(Path.GetTempPath(), "automation-records-bench-" + Guid.NewGuid().ToString("N"));
 var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { Location = location });
-var account = StorageConnection.DevelopmentAccountName;
-var connectionString =
-    $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnection.DevelopmentAccountKey};" +
-    $"TableEndpoint=http://127.0.0.1:{azurite.TablePort}/{account};QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/{account};";
+var connectionString = azurite.ConnectionString;
 var adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)); // 32 characters
 
 // The app's own storage pipeline, plus one policy that counts its requests (an interlocked increment each), so the

@@ -41,10 +41,7 @@ var matching = await MeasureMatchingAsync();
 var completions = new Completions();
 var location = Path.Combine(Path.GetTempPath(), "automation-rules-bench-" + Guid.NewGuid().ToString("N"));
 var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { Location = location });
-var account = StorageConnection.DevelopmentAccountName;
-var connectionString =
-    $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnection.DevelopmentAccountKey};" +
-    $"TableEndpoint=http://127.0.0.1:{azurite.TablePort}/{account};QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/{account};";
+var connectionString = azurite.ConnectionString;
 var adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 // Counts the app's storage requests by kind (an interlocked add each), so the output says what one event costs.
 var appRequests = new Automation.Records.Bench.RequestCounter(azurite.TablePort);

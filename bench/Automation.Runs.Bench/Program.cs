@@ -37,10 +37,7 @@ var concurrency = Arg("--concurrency", 8);
 Environment.SetEnvironmentVariable("NODE_OPTIONS", "--max-old-space-size=8192");
 var location = Path.Combine(Path.GetTempPath(), "automation-runs-bench-" + Guid.NewGuid().ToString("N"));
 var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { Location = location, InMemoryPersistence = true });
-var account = StorageConnection.DevelopmentAccountName;
-var connectionString =
-    $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnection.DevelopmentAccountKey};" +
-    $"TableEndpoint=http://127.0.0.1:{azurite.TablePort}/{account};QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/{account};";
+var connectionString = azurite.ConnectionString;
 var adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 var appRequests = new RequestCounter(azurite.TablePort);
 var appStorageOptions = new StorageClientOptions();

@@ -42,10 +42,7 @@ var location = Path.Combine(Path.GetTempPath(), "automation-timerules-bench-" + 
 // In memory: on disk, Azurite writes its whole table database every 5 s, which stalls every request for seconds once it
 // holds the 300,000 entities of this bench (both sides alike, but it buries the figures in noise).
 var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { Location = location, InMemoryPersistence = true });
-var account = StorageConnection.DevelopmentAccountName;
-var connectionString =
-    $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnection.DevelopmentAccountKey};" +
-    $"TableEndpoint=http://127.0.0.1:{azurite.TablePort}/{account};QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/{account};";
+var connectionString = azurite.ConnectionString;
 var adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 var counter = new EntityCounter(azurite.TablePort);
 var appStorageOptions = new StorageClientOptions();

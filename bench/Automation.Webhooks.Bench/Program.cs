@@ -33,10 +33,7 @@ var e2eSeconds = Arg("--e2e-seconds", 10);
 
 var location = Path.Combine(Path.GetTempPath(), "automation-webhooks-bench-" + Guid.NewGuid().ToString("N"));
 var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { Location = location });
-var account = StorageConnection.DevelopmentAccountName;
-var connectionString =
-    $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnection.DevelopmentAccountKey};" +
-    $"TableEndpoint=http://127.0.0.1:{azurite.TablePort}/{account};QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/{account};";
+var connectionString = azurite.ConnectionString;
 var adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 GatedWebhookCalls? gated = null;
 WebApplication? app = null;
@@ -99,8 +96,8 @@ async Task<int> RunAsync(WebApplication app, string baseUrl)
     var callsQueue = queues.GetQueueClient("webhook-calls");
     var rawQueue = queues.GetQueueClient("bench-raw-sends");
     await rawQueue.CreateIfNotExistsAsync();
-    var raw = new RawQueue(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }), account, StorageConnection.DevelopmentAccountKey,
-        $"http://127.0.0.1:{azurite.QueuePort}/{account}", "bench-raw-sends");
+    var raw = new RawQueue(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }), StorageConnection.DevelopmentAccountName, StorageConnection.DevelopmentAccountKey,
+        $"http://127.0.0.1:{azurite.QueuePort}/{StorageConnection.DevelopmentAccountName}", "bench-raw-sends");
     var payload = """{"_model":"sale.order","_id":"7"}""";
     // The baseline sends what the app would send for one call on its own: the same message, byte for byte in size.
     var rawText = "{\"v\":1,\"calls\":[{\"id\":\"" + new string('0', 19) + "-1-" + new string('a', 32) + "\",\"rule_id\":1,\"received_at\":\"" +

@@ -50,6 +50,14 @@ public sealed class StorageConnection
         new(Trim(tableEndpoint), Trim(queueEndpoint), AccountFromHost(tableEndpoint), null, credential, false);
 
     /// <summary>Azurite with the well-known development account on the given loopback ports.</summary>
+    /// <summary>
+    /// <see cref="ForAzurite"/> as a connection string: what a process started with Azurite's ports is given as
+    /// <c>AzureWebJobsStorage</c>.
+    /// </summary>
+    public static string AzuriteConnectionString(int queuePort, int tablePort) =>
+        $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccountName};AccountKey={DevelopmentAccountKey};" +
+        $"TableEndpoint=http://127.0.0.1:{tablePort}/{DevelopmentAccountName};QueueEndpoint=http://127.0.0.1:{queuePort}/{DevelopmentAccountName};";
+
     public static StorageConnection ForAzurite(int queuePort, int tablePort, bool isDefaultDevelopmentStorage = false) =>
         new(new Uri($"http://127.0.0.1:{tablePort}/{DevelopmentAccountName}"),
             new Uri($"http://127.0.0.1:{queuePort}/{DevelopmentAccountName}"),

@@ -16,8 +16,7 @@ public sealed class DemoDataTests
         // An empty store of this test's own: demo data only loads into an empty store.
         var location = Path.Combine(Path.GetTempPath(), "automation-demo-" + Guid.NewGuid().ToString("N"));
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { Location = location });
-        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Storage.StorageConnection.DevelopmentAccountKey};" +
-                         $"TableEndpoint=http://127.0.0.1:{azurite.TablePort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/devstoreaccount1;";
+        var connection = azurite.ConnectionString;
 
         var first = await RunAndReadAsync(connection);
         var second = await RunAndReadAsync(connection);

@@ -84,9 +84,7 @@ public sealed class HostingModeTests(AzuriteFixture azurite)
         var closed = AppProcess.FreePort();
         await using var app = AppProcess.Start(new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] =
-                $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Storage.StorageConnection.DevelopmentAccountKey};" +
-                $"TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;",
+            ["AzureWebJobsStorage"] = Storage.StorageConnection.AzuriteConnectionString(closed, closed),
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{AppProcess.FreePort()}",
         });
 

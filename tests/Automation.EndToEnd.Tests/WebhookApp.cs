@@ -39,8 +39,7 @@ public sealed class WebhookApp : IAsyncLifetime
         {
             Location = Path.Combine(Path.GetTempPath(), "automation-webhooks-" + Guid.NewGuid().ToString("N")),
         });
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={StorageConnection.DevelopmentAccountKey};" +
-                           $"TableEndpoint=http://127.0.0.1:{_azurite.TablePort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_azurite.QueuePort}/devstoreaccount1;";
+        ConnectionString = _azurite.ConnectionString;
         await StartAppAsync();
     }
 

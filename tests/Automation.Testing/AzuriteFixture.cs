@@ -22,11 +22,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public int TablePort => _azurite!.TablePort;
 
     /// <summary>The connection string a child process (the app under test) is given.</summary>
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={StorageConnection.DevelopmentAccountName};" +
-        $"AccountKey={StorageConnection.DevelopmentAccountKey};" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/{StorageConnection.DevelopmentAccountName};" +
-        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{StorageConnection.DevelopmentAccountName};";
+    public string ConnectionString => (_azurite ?? throw new InvalidOperationException("Azurite is not started.")).ConnectionString;
 
     public TableServiceClient Tables { get; private set; } = null!;
 

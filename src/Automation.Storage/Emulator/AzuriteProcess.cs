@@ -59,6 +59,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     public StorageConnection Connection => StorageConnection.ForAzurite(QueuePort, TablePort);
 
+    /// <summary><see cref="Connection"/> as a connection string, for a setting or a child process.</summary>
+    public string ConnectionString => StorageConnection.AzuriteConnectionString(QueuePort, TablePort);
+
     /// <summary>The folder of the pinned npm package, found by walking up from <paramref name="start"/>; null when not installed.</summary>
     public static string? FindPackageDirectory(string? start = null)
     {

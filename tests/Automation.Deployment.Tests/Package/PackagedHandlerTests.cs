@@ -176,9 +176,7 @@ public sealed class PackagedHandlerTests(PackageFixture package, AzuriteFixture 
         var closed = AppProcess.FreePort();
         await using var handler = Start(new()
         {
-            ["AzureWebJobsStorage"] =
-                $"DefaultEndpointsProtocol=http;AccountName={StorageConnection.DevelopmentAccountName};AccountKey={StorageConnection.DevelopmentAccountKey};" +
-                $"TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;",
+            ["AzureWebJobsStorage"] = StorageConnection.AzuriteConnectionString(closed, closed),
         });
 
         var exit = await handler.WaitForExitAsync(TimeSpan.FromSeconds(60));
