@@ -25,8 +25,9 @@ public static class RecordsRegistration
         services.AddSingleton(sp => new PendingEvents(Table(sp, RecordEntities.TableName),
             sp.GetRequiredService<QueueServiceClient>().GetQueueClient(PendingEvents.QueueName), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<QueueWakeups>();
+        services.AddSingleton(sp => new PendingSettler(sp.GetRequiredService<PendingEvents>(), sp.GetRequiredService<ILogger<PendingSettler>>()));
         services.AddSingleton(sp => new EventPublisher(sp.GetRequiredService<PendingEvents>(), sp.GetRequiredService<ILogger<EventPublisher>>(),
-            wakeups: sp.GetRequiredService<QueueWakeups>()));
+            wakeups: sp.GetRequiredService<QueueWakeups>(), settler: sp.GetRequiredService<PendingSettler>()));
         services.AddHostedService<EventPublisherShutdown>();
         services.AddSingleton(sp => new SequenceNumbers(Table(sp, RecordEntities.TableName), () => sp.GetRequiredService<IRecordStore>(),
             sp.GetRequiredService<TimeProvider>()));
@@ -48,7 +49,11 @@ public static class RecordsRegistration
                 run.RuleId, run.Model, run.RecordIds.Count > 0 ? run.RecordIds[0] : 0, change.Id, change.Chain.Id, change.Chain.Depth, run.Error),
             RunScope = (ruleId, runId, chainId) => LogScopes.Begin(sp.GetRequiredService<ILogger<RuleEngine>>(),
                 (LogScopes.RuleId, ruleId), (LogScopes.RunId, runId), (LogScopes.ChainId, chainId)),
-            SettleInline = (change, cancellationToken) => sp.GetRequiredService<PendingEvents>().CompleteAsync(change, cancellationToken),
+            SettleInline = (change, _) =>
+            {
+                sp.GetRequiredService<PendingSettler>().Settle(change);
+                return Task.CompletedTask;
+            },
             RecomputeFailed = (change, dependent, error) => sp.GetRequiredService<ILogger<RuleEngine>>().LogWarning(
                 "Could not recompute {Fields} of {Model} {RecordId} after a change of {ChangedModel} {ChangedId} (chain {ChainId}): {Error}",
                 string.Join(", ", dependent.Fields), dependent.Model.Name, dependent.Id, change.Model, change.RecordId, change.Chain.Id, error.Message),

@@ -9,7 +9,8 @@ namespace Automation.Storage.Records;
 /// Sends committed change events off the write path. A write returns once its record and pending event are committed;
 /// the event is durable from then on. Workers take whatever events are waiting and send them together
 /// (<see cref="PendingEvents.SendAsync"/>), so under load one queue message and one delete transaction serve many
-/// writes, and when idle an event leaves at once. If sending fails, or the process dies first, the pending entity
+/// writes, and when idle an event leaves at once. Once sent, its pending entity goes to the <see cref="PendingSettler"/>
+/// (when there is one), which removes many at once. If sending fails, or the process dies first, the pending entity
 /// stays and the sweeper sends it.
 /// </summary>
 public sealed class EventPublisher : IAsyncDisposable
@@ -23,12 +24,15 @@ public sealed class EventPublisher : IAsyncDisposable
     private long _outstanding;
 
     private readonly QueueWakeups? _wakeups;
+    private readonly PendingSettler? _settler;
 
-    public EventPublisher(PendingEvents events, ILogger<EventPublisher> logger, int workers = 4, QueueWakeups? wakeups = null)
+    public EventPublisher(PendingEvents events, ILogger<EventPublisher> logger, int workers = 4, QueueWakeups? wakeups = null,
+        PendingSettler? settler = null)
     {
         _events = events;
         _logger = logger;
         _wakeups = wakeups;
+        _settler = settler;
         _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync)).ToArray();
     }
 
@@ -50,12 +54,20 @@ public sealed class EventPublisher : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every event handed over so far has been sent (or has failed and been left to the sweeper).</summary>
+    /// <summary>
+    /// Waits until every event handed over so far has been sent and its pending entity removed (or has failed and been
+    /// left to the sweeper).
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         while (Interlocked.Read(ref _outstanding) > 0)
         {
             await Task.Delay(5, cancellationToken);
+        }
+
+        if (_settler is not null)
+        {
+            await _settler.FlushAsync(cancellationToken);
         }
     }
 
@@ -82,7 +94,7 @@ public sealed class EventPublisher : IAsyncDisposable
 
             try
             {
-                await _events.SendAsync(batch, CancellationToken.None, () => _wakeups?.Signal(PendingEvents.QueueName));
+                await _events.SendAsync(batch, CancellationToken.None, () => _wakeups?.Signal(PendingEvents.QueueName), _settler is null ? null : _settler.Settle);
             }
             catch (Exception e) when (StorageFailure.IsStorageFailure(e) || e is InvalidOperationException)
             {

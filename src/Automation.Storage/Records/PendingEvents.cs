@@ -40,11 +40,13 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
 
     /// <summary>
     /// Enqueues committed events, packed into as few messages as fit in 48 KiB each, then removes their pending
-    /// entities with one transaction per model (and per 100). An event too large for a message travels by claim
-    /// check: the message carries its reference and its entity stays until the consumer completes it.
+    /// entities: through <paramref name="settle"/> when given (a <see cref="PendingSettler"/> that removes many at once),
+    /// else at once, one transaction per model (and per 100). An event too large for a message travels by claim check:
+    /// the message carries its reference and its entity stays until the consumer completes it.
     /// </summary>
     /// <param name="queued">Called once the messages are on the queue, before the pending entities are deleted.</param>
-    public async Task SendAsync(IReadOnlyList<ChangeEvent> batch, CancellationToken cancellationToken, Action? queued = null)
+    public async Task SendAsync(IReadOnlyList<ChangeEvent> batch, CancellationToken cancellationToken, Action? queued = null,
+        Action<ChangeEvent>? settle = null)
     {
         var delivered = new List<ChangeEvent>();
         var message = new JsonArray();
@@ -77,13 +79,39 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
         }
 
         queued?.Invoke();
-        foreach (var group in delivered.GroupBy(c => c.Model))
+        if (settle is not null)
+        {
+            delivered.ForEach(settle);
+            return;
+        }
+
+        await DeleteAsync(delivered.Select(c => (c.Model, c.Id)).ToList(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes pending entities by (model, event id), one transaction per model and per 100. One already gone (the
+    /// sweeper resent it, say) would fail its whole transaction: that transaction's entities are then deleted one by
+    /// one, the missing ones skipped.
+    /// </summary>
+    public async Task DeleteAsync(IReadOnlyCollection<(string Model, string Id)> keys, CancellationToken cancellationToken)
+    {
+        foreach (var group in keys.Distinct().GroupBy(k => k.Model, StringComparer.Ordinal))
         {
             foreach (var chunk in group.Chunk(100))
             {
-                await records.SubmitTransactionAsync(
-                    chunk.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(c.Model, RowKey(c.Id)))).ToList(),
-                    cancellationToken);
+                try
+                {
+                    await records.SubmitTransactionAsync(
+                        chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.Model, RowKey(k.Id)))).ToList(),
+                        cancellationToken);
+                }
+                catch (TableTransactionFailedException e) when (e.Status == 404)
+                {
+                    foreach (var (model, id) in chunk)
+                    {
+                        await records.DeleteEntityAsync(model, RowKey(id), cancellationToken: cancellationToken);
+                    }
+                }
             }
         }
     }

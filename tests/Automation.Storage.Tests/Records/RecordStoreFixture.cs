@@ -35,7 +35,8 @@ public sealed class RecordStoreHarness
         Records = records;
         Queue = azurite.Queues.GetQueueClient("events-" + suffix);
         Events = new PendingEvents(records, Queue, TimeProvider.System);
-        Publisher = new EventPublisher(Events, NullLogger<EventPublisher>.Instance);
+        Settler = new PendingSettler(Events, NullLogger<PendingSettler>.Instance);
+        Publisher = new EventPublisher(Events, NullLogger<EventPublisher>.Instance, settler: Settler);
         Models = new TableModelRegistry(azurite.Tables.GetTableClient("mod" + suffix), TimeProvider.System);
         _ids = azurite.Tables.GetTableClient("ids" + suffix);
         Store = new TableRecordStore(records, new IdAllocator(_ids, TimeProvider.System),
@@ -55,6 +56,9 @@ public sealed class RecordStoreHarness
     public PendingEvents Events { get; }
 
     public EventPublisher Publisher { get; }
+
+    /// <summary>Removes sent events' pending entities, as in the app (<see cref="EventPublisher.FlushAsync"/> waits for it too).</summary>
+    public PendingSettler Settler { get; }
 
     /// <summary>How many queue messages the last <see cref="DrainEventsAsync"/> took off.</summary>
     public int LastDrainMessages { get; private set; }
