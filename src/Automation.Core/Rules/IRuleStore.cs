@@ -11,8 +11,8 @@ public interface IRuleStore
     Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Active rules of <paramref name="model"/> as of a look at the latest version that began after
-    /// <paramref name="seenAfter"/>: for an event committed then, every rule change that completed before it.
+    /// Active rules of <paramref name="model"/> as of a look at the latest version recent enough for an event committed at
+    /// <paramref name="seenAfter"/>: every rule change that completed (answered) before then is in them.
     /// </summary>
     Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, DateTimeOffset seenAfter, CancellationToken cancellationToken);
 

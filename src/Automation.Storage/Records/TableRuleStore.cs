@@ -8,8 +8,10 @@ namespace Automation.Storage.Records;
 /// Rules in the <c>rules</c> table as their JSON (secrets included). Every change bumps a version entity; the cache of
 /// active rules per model is kept while that version is unchanged, and the version is read again at most every
 /// <see cref="VersionCheckInterval"/> (zero: on every lookup), so a rule change reaches the next event on every instance.
-/// An event's lookup is served by any version read that began after the event was committed; while events flow, a
-/// background read every <see cref="RefreshInterval"/> keeps one such read ready, so events rarely wait for one.
+/// A rule change answers <see cref="ChangeDelay"/> after its version bump, so an event committed after the answer is
+/// served by any version read that began up to that long before its commit; while events flow, a background read every
+/// <see cref="RefreshInterval"/> keeps such a read ready, so events rarely wait for one and a busy instance reads the
+/// version about 1 ÷ <see cref="RefreshInterval"/> times a second, however many events it handles.
 /// </summary>
 public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvider time) : IRuleStore, IDisposable
 {
@@ -23,7 +25,14 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
     public TimeSpan VersionCheckInterval { get; init; } = TimeSpan.Zero;
 
     /// <summary>While lookups keep coming, how old the last version read may get before a background one starts.</summary>
-    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// How long a rule save or delete waits after its version bump before it returns: every version read that begins
+    /// after the bump sees the change, so a read up to this long before an event's commit is recent enough for it.
+    /// Larger than the clock skew the engine allows for (25 ms) and than <see cref="RefreshInterval"/>.
+    /// </summary>
+    public TimeSpan ChangeDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     private int _refreshing;
 
@@ -52,7 +61,8 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
 
     public async Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, DateTimeOffset seenAfter, CancellationToken cancellationToken)
     {
-        var snapshot = _snapshot is { } held && held.CheckedAt > seenAfter ? held : await CurrentAsync(seenAfter, cancellationToken);
+        var needed = seenAfter - ChangeDelay; // a change made before the event answered at least this much later than its bump
+        var snapshot = _snapshot is { } held && held.CheckedAt > needed ? held : await CurrentAsync(needed, cancellationToken);
         if (time.GetUtcNow() - snapshot.CheckedAt > RefreshInterval && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
         {
             _ = RefreshAsync();
@@ -88,6 +98,7 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
 
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         await BumpVersionAsync(cancellationToken);
+        await Task.Delay(ChangeDelay, time, cancellationToken);
         return stored;
     }
 
@@ -95,6 +106,7 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
     {
         var deleted = await table.DeleteEntityAsync(Partition, RowKey(id), cancellationToken: cancellationToken);
         await BumpVersionAsync(cancellationToken);
+        await Task.Delay(ChangeDelay, time, cancellationToken);
         return deleted;
     }
 

@@ -1,5 +1,6 @@
 using Automation.Core.Rules;
 using Automation.Storage.Records;
+using Automation.Storage.Tables;
 using Automation.Testing;
 
 namespace Automation.Storage.Tests.Records;
@@ -12,6 +13,8 @@ namespace Automation.Storage.Tests.Records;
 public sealed class TableRuleStoreTests(AzuriteFixture azurite)
 {
     private static readonly CancellationToken None = CancellationToken.None;
+
+    private string _table = "";
 
     [Fact]
     public async Task ARuleSavedOnOneInstance_IsSeenByTheNextEventOnAnother_AfterWarmLookups()
@@ -58,11 +61,38 @@ public sealed class TableRuleStoreTests(AzuriteFixture azurite)
         Assert.Empty(await second.ActiveForModelAsync("x_lead", DateTimeOffset.UtcNow, None));
     }
 
+    [Fact]
+    public async Task BusyLookups_ShareVersionReads_AReadUpToTheChangeDelayBeforeAnEventServesIt()
+    {
+        var (first, _) = await TwoInstancesAsync();
+        await first.SaveAsync(Rule("only"), None);
+        var counter = new RequestCounter();
+        var second = new TableRuleStore(new TableServiceClient(azurite.Connection, counter.Options()).GetTableClient(_table),
+            new IdAllocator(azurite.Tables.GetTableClient(_table.Replace("rules", "ruleids", StringComparison.Ordinal)), TimeProvider.System), TimeProvider.System);
+        await second.ActiveForModelAsync("x_lead", DateTimeOffset.UtcNow, None); // loads the rules
+        var loaded = counter.Reads;
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var lookups = 0;
+        while (clock.Elapsed < TimeSpan.FromMilliseconds(500))
+        {
+            Assert.Equal("only", Assert.Single(await second.ActiveForModelAsync("x_lead", DateTimeOffset.UtcNow, None)).Name);
+            lookups++;
+            await Task.Delay(2);
+        }
+
+        // At most one background read per refresh interval (50 ms), and the odd one an event waits for: not one per event.
+        var reads = counter.Reads - loaded;
+        Assert.True(lookups > 50, $"only {lookups} lookups");
+        Assert.True(reads <= 500 / 50 + 5, $"{reads} version reads for {lookups} lookups in 500 ms");
+    }
+
     private static AutomationRule Rule(string name) => new() { Name = name, Model = "x_lead", Trigger = Triggers.OnCreate };
 
     private async Task<(TableRuleStore First, TableRuleStore Second)> TwoInstancesAsync()
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
+        _table = "rules" + suffix;
         var table = azurite.Tables.GetTableClient("rules" + suffix);
         var ids = azurite.Tables.GetTableClient("ruleids" + suffix);
         await table.CreateIfNotExistsAsync();
