@@ -10,7 +10,8 @@ namespace Automation.Storage.Records;
 /// partition, so concurrent creates and writes of a model, each a record plus its pending event, can go together: while
 /// one transaction is in flight the next ones queue up and leave as one (no added wait when idle). Up to 100 entities a
 /// transaction, each entity at most once. If a combined transaction fails, every commit in it is retried alone, so a
-/// stale ETag or a duplicate fails only its own commit.
+/// stale ETag or a duplicate fails only its own commit. A commit of one operation that goes alone is sent as that plain
+/// operation (insert, upsert, update, delete), with its plain errors.
 /// </summary>
 public sealed class GroupCommit(TableClient table) : IAsyncDisposable
 {
@@ -139,11 +140,37 @@ public sealed class GroupCommit(TableClient table) : IAsyncDisposable
         {
             try
             {
-                commit.Done.TrySetResult(await _table.SubmitTransactionAsync(commit.Actions, CancellationToken.None));
+                commit.Done.TrySetResult(commit.Actions.Count == 1
+                    ? [await SubmitPlainAsync(commit.Actions[0])]
+                    : await _table.SubmitTransactionAsync(commit.Actions, CancellationToken.None));
             }
             catch (Exception e)
             {
                 commit.Done.TrySetException(e);
+            }
+        }
+
+        private async Task<ETag> SubmitPlainAsync(TableTransactionAction action)
+        {
+            var entity = action.Entity;
+            switch (action.ActionType)
+            {
+                case TableTransactionActionType.Add:
+                    return entity.ETag = await _table.AddEntityAsync(entity, CancellationToken.None);
+                case TableTransactionActionType.UpsertMerge or TableTransactionActionType.UpsertReplace:
+                    return entity.ETag = await _table.UpsertEntityAsync(entity,
+                        action.ActionType == TableTransactionActionType.UpsertMerge ? TableUpdateMode.Merge : TableUpdateMode.Replace, CancellationToken.None);
+                case TableTransactionActionType.UpdateMerge or TableTransactionActionType.UpdateReplace:
+                    return entity.ETag = await _table.UpdateEntityAsync(entity, action.ETag == default ? ETag.All : action.ETag,
+                        action.ActionType == TableTransactionActionType.UpdateMerge ? TableUpdateMode.Merge : TableUpdateMode.Replace, CancellationToken.None);
+                default:
+                    if (!await _table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, action.ETag, CancellationToken.None))
+                    {
+                        throw new RequestFailedException(404, $"The entity ({entity.PartitionKey}, {entity.RowKey}) to delete does not exist.",
+                            "ResourceNotFound", null);
+                    }
+
+                    return default;
             }
         }
     }

@@ -5,10 +5,16 @@ using Automation.Storage.Tables;
 
 namespace Automation.Storage.Records;
 
-/// <summary>Runs in the <c>runs</c> table: partition = rule id, RowKey = <see cref="RuleRun.Key"/> (newest first).</summary>
-public sealed class TableRunLog(TableClient table) : IRunLog
+/// <summary>
+/// Runs in the <c>runs</c> table: partition = rule id, RowKey = <see cref="RuleRun.Key"/> (newest first). Claims and saves
+/// of one rule's runs that arrive while another is in flight leave together in one transaction (<see cref="GroupCommit"/>):
+/// a busy rule's runs cost fewer storage requests than two each.
+/// </summary>
+public sealed class TableRunLog(TableClient table) : IRunLog, IAsyncDisposable
 {
     public const string TableName = "runs";
+
+    private readonly GroupCommit _commits = new(table);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -24,7 +30,7 @@ public sealed class TableRunLog(TableClient table) : IRunLog
         var claimed = run with { Status = RuleRun.Running, LeaseUntil = DateTime.UtcNow + lease };
         try
         {
-            await table.AddEntityAsync(ToEntity(claimed), cancellationToken);
+            await _commits.CommitAsync([new TableTransactionAction(TableTransactionActionType.Add, ToEntity(claimed))], cancellationToken);
             return claimed;
         }
         catch (Azure.RequestFailedException e) when (e.Status == 409)
@@ -59,8 +65,10 @@ public sealed class TableRunLog(TableClient table) : IRunLog
     public Task SaveAsync(RuleRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return table.UpsertEntityAsync(ToEntity(run), TableUpdateMode.Replace, cancellationToken);
+        return _commits.CommitAsync([new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(run))], cancellationToken);
     }
+
+    public ValueTask DisposeAsync() => _commits.DisposeAsync();
 
     /// <summary>The entity a run is stored as (benchmarks seed the table with it).</summary>
     public static TableEntity EntityOf(RuleRun run) => ToEntity(run);
