@@ -6,7 +6,8 @@ using Automation.Storage.Records;
 namespace Automation.Functions.Rules;
 
 /// <summary>
-/// Queue function on <c>record-events</c>: each change event of the message goes through the rule engine. A failure
+/// Queue function on <c>record-events</c>: each change event of the message goes through the rule engine, one record's
+/// changes in commit order and different records' side by side (a message carries what was committed together). A failure
 /// the engine cannot record as a failed run (storage trouble) fails the invocation, so the queue retries the message;
 /// the runs already completed are not repeated (their run records say so). Failed runs are logged by the engine's
 /// <see cref="RuleEngineOptions.RunFailed"/>, inline ones included.
@@ -17,7 +18,21 @@ public sealed class RecordEvents(PendingEvents events, RuleEngine engine, ILogge
 
     public async Task RunAsync(QueueTrigger trigger, CancellationToken cancellationToken)
     {
-        foreach (var (change, claimChecked) in await events.ResolveAsync(trigger.MessageText, cancellationToken))
+        // A message carries the changes committed together: one record's in order, different records' side by side.
+        var resolved = await events.ResolveAsync(trigger.MessageText, cancellationToken);
+        var byRecord = resolved.GroupBy(e => (e.Change.Model, e.Change.RecordId)).ToList();
+        if (byRecord.Count == 1)
+        {
+            await HandleInOrderAsync(resolved, trigger, cancellationToken);
+            return;
+        }
+
+        await Task.WhenAll(byRecord.Select(group => Task.Run(() => HandleInOrderAsync(group.ToList(), trigger, cancellationToken), cancellationToken)));
+    }
+
+    private async Task HandleInOrderAsync(IReadOnlyList<ResolvedEvent> resolved, QueueTrigger trigger, CancellationToken cancellationToken)
+    {
+        foreach (var (change, claimChecked) in resolved)
         {
             // The trace of the write that made the change goes on here; each run adds its rule and run ids (RunScope).
             using var activity = AutomationTelemetry.StartConsumer(PendingEvents.QueueName, change.TraceParent)?

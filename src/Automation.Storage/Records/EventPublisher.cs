@@ -7,9 +7,10 @@ namespace Automation.Storage.Records;
 
 /// <summary>
 /// Sends committed change events off the write path. A write returns once its record and pending event are committed;
-/// the event is durable from then on. Workers take whatever events are waiting and send them together
-/// (<see cref="PendingEvents.SendAsync"/>), so under load one queue message and one delete transaction serve many
-/// writes, and when idle an event leaves at once. Once sent, its pending entity goes to the <see cref="PendingSettler"/>
+/// the event is durable from then on. One sender (by default) takes whatever events are waiting and sends them together
+/// (<see cref="PendingEvents.SendAsync"/>): when idle an event leaves at once, and while a send is in flight the events
+/// committed meanwhile gather and leave in the next message. Under load one message (one send, one receive, one delete)
+/// then serves several writes; with Azurite's one thread the limit, that beats sending each at once on its own. Once sent, its pending entity goes to the <see cref="PendingSettler"/>
 /// (when there is one), which removes many at once. If sending fails, or the process dies first, the pending entity
 /// stays and the sweeper sends it.
 /// </summary>
@@ -26,7 +27,7 @@ public sealed class EventPublisher : IAsyncDisposable
     private readonly QueueWakeups? _wakeups;
     private readonly PendingSettler? _settler;
 
-    public EventPublisher(PendingEvents events, ILogger<EventPublisher> logger, int workers = 4, QueueWakeups? wakeups = null,
+    public EventPublisher(PendingEvents events, ILogger<EventPublisher> logger, int workers = 1, QueueWakeups? wakeups = null,
         PendingSettler? settler = null)
     {
         _events = events;
