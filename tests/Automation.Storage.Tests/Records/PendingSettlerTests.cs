@@ -19,12 +19,12 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
         await using var settler = new PendingSettler(h.Events, NullLogger<PendingSettler>.Instance, TimeSpan.FromHours(1));
 
         changes.ForEach(settler.Settle);
-        var beforeFlush = await CountAsync(h, "x_everything") + await CountAsync(h, "x_other");
+        var beforeFlush = await h.CountPendingAsync("x_everything") + await h.CountPendingAsync("x_other");
         await settler.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(200, beforeFlush); // the window is an hour: nothing went before the flush
-        Assert.Equal(0, await CountAsync(h, "x_everything")); // 133 of them: two transactions (100 at most each)
-        Assert.Equal(0, await CountAsync(h, "x_other"));
+        Assert.Equal(0, await h.CountPendingAsync("x_everything")); // 133 of them: two transactions (100 at most each)
+        Assert.Equal(0, await h.CountPendingAsync("x_other"));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
         settler.Settle(changes[0]); // settled twice: once only in the transaction
         await settler.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(0, await CountAsync(h, "x_everything"));
+        Assert.Equal(0, await h.CountPendingAsync("x_everything"));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
         await settler.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         settler.Settle(Change("x_everything", 99)); // after shutdown: dropped, the sweeper's business
 
-        Assert.Equal(0, await CountAsync(h, "x_everything"));
+        Assert.Equal(0, await h.CountPendingAsync("x_everything"));
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
         await CommitAsync(h, changes);
 
         await h.Events.SendAsync(changes, None, settle: settler.Settle);
-        var justSent = await CountAsync(h, "x_everything");
-        await Eventually.MatchAsync(() => CountAsync(h, "x_everything"), n => n == 0, TimeSpan.FromSeconds(30), "the window to pass");
+        var justSent = await h.CountPendingAsync("x_everything");
+        await Eventually.MatchAsync(() => h.CountPendingAsync("x_everything"), n => n == 0, TimeSpan.FromSeconds(30), "the window to pass");
 
         Assert.Equal(20, justSent);
         Assert.Single(await h.Queue.ReceiveMessagesAsync(32)); // all twenty in one message
@@ -91,17 +91,5 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
         {
             await h.Records.AddEntityAsync(h.Events.ToEntity(change));
         }
-    }
-
-    private static async Task<int> CountAsync(RecordStoreHarness h, string model)
-    {
-        var count = 0;
-        await foreach (var _ in h.Records.QueryAsync(
-            $"PartitionKey eq '{model}' and RowKey ge '{RecordEntities.EventRowPrefix}' and RowKey lt '{RecordEntities.EventRowPrefix}~'"))
-        {
-            count++;
-        }
-
-        return count;
     }
 }

@@ -82,6 +82,19 @@ public sealed class RecordStoreHarness
 
     public Task<ModelDefinition> ModelAsync(string name) => Service.ModelAsync(name, CancellationToken.None);
 
+    /// <summary>How many pending-event entities <paramref name="model"/>'s partition holds.</summary>
+    public async Task<int> CountPendingAsync(string model)
+    {
+        var count = 0;
+        await foreach (var _ in Records.QueryAsync(
+            $"PartitionKey eq '{model}' and RowKey ge '{RecordEntities.EventRowPrefix}' and RowKey lt '{RecordEntities.EventRowPrefix}~'"))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>Sends what the publisher holds, then takes every event message off the queue, resolving claim checks.</summary>
     public async Task<List<ChangeEvent>> DrainEventsAsync()
     {

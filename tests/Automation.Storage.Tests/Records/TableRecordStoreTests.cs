@@ -29,7 +29,7 @@ public sealed class TableRecordStoreTests(AzuriteFixture azurite)
         Assert.Null(change.Before);
         Assert.Equal("Azure Interior", change.After!["name"]!.GetValue<string>());
         Assert.Contains("email", change.Changed);
-        Assert.Equal(0, await CountPendingAsync(h, "res.partner"));
+        Assert.Equal(0, await h.CountPendingAsync("res.partner"));
         Assert.Equal("Azure Interior", (await h.Store.FindAsync(partner, 1, None))!["name"]);
     }
 
@@ -181,7 +181,7 @@ public sealed class TableRecordStoreTests(AzuriteFixture azurite)
             await h.Store.WriteAsync(model, created.Id, new Dictionary<string, object?> { ["name"] = $"v{i}" }, null, Ctx, ct));
         h.Publisher.AfterCommit = null;
         await h.Publisher.FlushAsync();
-        var pendingBeforeSweep = await CountPendingAsync(h, model.Name);
+        var pendingBeforeSweep = await h.CountPendingAsync(model.Name);
         var resent = await h.Events.SweepAsync([model.Name], TimeSpan.Zero, None);
         var delivered = await h.DrainEventsAsync();
 
@@ -190,7 +190,7 @@ public sealed class TableRecordStoreTests(AzuriteFixture azurite)
         Assert.Equal(killed, resent);
         Assert.Equal(1000, delivered.Count);
         Assert.Equal(1000, delivered.Select(e => e.Id).Distinct().Count());
-        Assert.Equal(0, await CountPendingAsync(h, model.Name));
+        Assert.Equal(0, await h.CountPendingAsync(model.Name));
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public sealed class TableRecordStoreTests(AzuriteFixture azurite)
 
         Assert.Equal(100, events.Select(e => e.RecordId).Distinct().Count());
         Assert.True(h.LastDrainMessages < 100, $"{h.LastDrainMessages} messages for 100 events");
-        Assert.Equal(0, await CountPendingAsync(h, tag.Name));
+        Assert.Equal(0, await h.CountPendingAsync(tag.Name));
     }
 
     [Fact]
@@ -241,14 +241,14 @@ public sealed class TableRecordStoreTests(AzuriteFixture azurite)
         await h.Publisher.FlushAsync();
         var message = Assert.Single(await h.Queue.ReceiveMessagesAsync(1));
         var (change, claimChecked) = Assert.Single(await h.Events.ResolveAsync(message.Text!, None));
-        var pendingUntilCompleted = await CountPendingAsync(h, model.Name);
+        var pendingUntilCompleted = await h.CountPendingAsync(model.Name);
         await h.Events.CompleteAsync(change, None);
 
         Assert.True(claimChecked);
         Assert.Contains("\"refs\"", message.Text, StringComparison.Ordinal);
         Assert.Equal(big, change.After!["notes"]!.GetValue<string>());
         Assert.Equal(1, pendingUntilCompleted);
-        Assert.Equal(0, await CountPendingAsync(h, model.Name));
+        Assert.Equal(0, await h.CountPendingAsync(model.Name));
         Assert.Equal(big, (await h.Store.FindAsync(model, created.Id, None))!["notes"]);
     }
 
@@ -295,17 +295,5 @@ public sealed class TableRecordStoreTests(AzuriteFixture azurite)
         Assert.Equal(2, children.Count);
         Assert.Contains(loose.Id, children);
         Assert.Equal(company.Id, (await h.Store.FindAsync(partner, loose.Id, None))!["parent_id"]);
-    }
-
-    private static async Task<int> CountPendingAsync(RecordStoreHarness h, string model)
-    {
-        var count = 0;
-        await foreach (var _ in h.Records.QueryAsync(
-            $"PartitionKey eq '{model}' and RowKey ge '{RecordEntities.EventRowPrefix}' and RowKey lt '{RecordEntities.EventRowPrefix}~'"))
-        {
-            count++;
-        }
-
-        return count;
     }
 }
