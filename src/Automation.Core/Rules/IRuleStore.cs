@@ -16,8 +16,21 @@ public interface IRuleStore
     /// </summary>
     Task<IReadOnlyList<AutomationRule>> ActiveForModelAsync(string model, DateTimeOffset seenAfter, CancellationToken cancellationToken);
 
-    /// <summary>Creates (id 0: a new id is assigned) or replaces a rule; returns it as stored.</summary>
+    /// <summary>
+    /// Creates (id 0: a new id is assigned) or replaces a rule; returns it as stored, once the next event on every
+    /// instance sees it (<see cref="ChangesVisibleAsync"/>).
+    /// </summary>
     Task<AutomationRule> SaveAsync(AutomationRule rule, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="SaveAsync"/>, but returns as soon as the rule is stored: for a series of saves (an import), which
+    /// awaits <see cref="ChangesVisibleAsync"/> once before it answers.
+    /// </summary>
+    Task<AutomationRule> StoreAsync(AutomationRule rule, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a rule; returns once the next event on every instance misses it.</summary>
     Task<bool> DeleteAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Returns once every rule change made through this instance is seen by the next event on every instance.</summary>
+    Task ChangesVisibleAsync(CancellationToken cancellationToken);
 }

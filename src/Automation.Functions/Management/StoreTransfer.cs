@@ -398,7 +398,7 @@ public sealed class StoreTransfer(IModelRegistry models, RecordService records, 
                 if (!dryRun)
                 {
                     var kept = rule with { Id = existing.Id, LastRun = existing.LastRun, Extra = KeepSecrets(rule.Extra, existing.Extra) };
-                    await SavedAsync(existing, await rules.SaveAsync(kept, cancellationToken), item, http, cancellationToken);
+                    await SavedAsync(existing, await rules.StoreAsync(kept, cancellationToken), item, http, cancellationToken);
                 }
 
                 continue;
@@ -407,12 +407,13 @@ public sealed class StoreTransfer(IModelRegistry models, RecordService records, 
             report.Add("rules", "created", item);
             if (!dryRun)
             {
-                var saved = await rules.SaveAsync(rule, cancellationToken);
+                var saved = await rules.StoreAsync(rule, cancellationToken);
                 item["id"] = saved.Id;
                 await SavedAsync(null, saved, item, http, cancellationToken); // a webhook rule gets its new URL here
             }
         }
 
+        await rules.ChangesVisibleAsync(cancellationToken); // once for the whole import, not once per rule
         return (report, errors);
     }
 

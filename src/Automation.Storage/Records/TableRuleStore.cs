@@ -90,6 +90,13 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
 
     public async Task<AutomationRule> SaveAsync(AutomationRule rule, CancellationToken cancellationToken)
     {
+        var stored = await StoreAsync(rule, cancellationToken);
+        await ChangesVisibleAsync(cancellationToken);
+        return stored;
+    }
+
+    public async Task<AutomationRule> StoreAsync(AutomationRule rule, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(rule);
         var stored = rule.Id > 0 ? rule : rule with { Id = await ids.NextAsync("base.automation", cancellationToken) };
         stored = await RuleJson.AssignActionIdsAsync(stored, c => ids.NextAsync("ir.actions.server", c), cancellationToken);
@@ -98,7 +105,6 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
 
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         await BumpVersionAsync(cancellationToken);
-        await Task.Delay(ChangeDelay, time, cancellationToken);
         return stored;
     }
 
@@ -106,7 +112,7 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
     {
         var deleted = await table.DeleteEntityAsync(Partition, RowKey(id), cancellationToken: cancellationToken);
         await BumpVersionAsync(cancellationToken);
-        await Task.Delay(ChangeDelay, time, cancellationToken);
+        await ChangesVisibleAsync(cancellationToken);
         return deleted;
     }
 
@@ -127,12 +133,32 @@ public sealed class TableRuleStore(TableClient table, IdAllocator ids, TimeProvi
         return entity.GetInt64(LastRunProperty) is { } lastRun ? rule with { LastRun = new DateTime(lastRun, DateTimeKind.Utc) } : rule;
     }
 
+    public async Task ChangesVisibleAsync(CancellationToken cancellationToken)
+    {
+        var wait = new DateTimeOffset(Interlocked.Read(ref _visibleAt), TimeSpan.Zero) - time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    /// <summary>When the last version bump made here is seen by every event committed from then on (UTC ticks).</summary>
+    private long _visibleAt;
+
     /// <summary>A new random version stamp: any instance that sees it differ from its snapshot reloads.</summary>
     private async Task BumpVersionAsync(CancellationToken cancellationToken)
     {
         await table.UpsertEntityAsync(new TableEntity(VersionPartition, VersionRow) { ["Stamp"] = Guid.NewGuid().ToString("N") },
             TableUpdateMode.Replace, cancellationToken);
         _snapshot = null;
+        var visibleAt = (time.GetUtcNow() + ChangeDelay).UtcTicks;
+        for (var seen = Interlocked.Read(ref _visibleAt); seen < visibleAt; seen = Interlocked.Read(ref _visibleAt))
+        {
+            if (Interlocked.CompareExchange(ref _visibleAt, visibleAt, seen) == seen)
+            {
+                break;
+            }
+        }
     }
 
     private async Task<Snapshot> CurrentAsync(DateTimeOffset? seenAfter, CancellationToken cancellationToken)

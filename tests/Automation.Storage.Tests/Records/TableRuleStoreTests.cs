@@ -87,6 +87,25 @@ public sealed class TableRuleStoreTests(AzuriteFixture azurite)
         Assert.True(reads <= 500 / 50 + 5, $"{reads} version reads for {lookups} lookups in 500 ms");
     }
 
+    [Fact]
+    public async Task ASeriesOfStores_WaitsForVisibilityOnce_AndEachIsSeenByTheNextEventOnAnotherInstance()
+    {
+        var (first, second) = await TwoInstancesAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 10; i++)
+        {
+            await first.StoreAsync(Rule($"imported {i}"), None);
+        }
+
+        var stored = clock.Elapsed;
+        await first.ChangesVisibleAsync(None);
+        var committed = DateTimeOffset.UtcNow;
+
+        Assert.True(stored < first.ChangeDelay * 10, $"ten stores took {stored.TotalMilliseconds:F0} ms: they waited one by one");
+        Assert.True(clock.Elapsed - stored < first.ChangeDelay * 5, "the wait is one change delay after the last store, not one per store");
+        Assert.Equal(10, (await second.ActiveForModelAsync("x_lead", committed, None)).Count);
+    }
+
     private static AutomationRule Rule(string name) => new() { Name = name, Model = "x_lead", Trigger = Triggers.OnCreate };
 
     private async Task<(TableRuleStore First, TableRuleStore Second)> TwoInstancesAsync()

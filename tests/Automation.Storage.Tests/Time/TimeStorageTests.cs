@@ -180,7 +180,11 @@ public sealed class TimeStorageTests(AzuriteFixture azurite)
 
         public Task<AutomationRule> SaveAsync(AutomationRule rule, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<AutomationRule> StoreAsync(AutomationRule rule, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task ChangesVisibleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class Models(ModelDefinition model) : IModelRegistry
