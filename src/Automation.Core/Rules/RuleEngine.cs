@@ -79,8 +79,8 @@ public sealed class RuleEngine(
     /// <param name="firstDelivery">
     /// The queue delivers this event for the first time and it was not caused by an action (chain depth 0), so it cannot
     /// have been handled before and the handled-marker read is skipped: one storage round trip less on every API write.
-    /// (A duplicate the sweeper sends after a failed pending-entity delete is still safe for the rules that ran: their
-    /// run records say so.)
+    /// The sweeper marks the copies it sends (a pending entity whose removal a crash prevented), so they are never first
+    /// deliveries.
     /// </param>
     public async Task<IReadOnlyList<RuleRun>> HandleAsync(ChangeEvent change, CancellationToken cancellationToken, bool firstDelivery = false)
     {

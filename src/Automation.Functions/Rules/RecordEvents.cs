@@ -32,7 +32,7 @@ public sealed class RecordEvents(PendingEvents events, RuleEngine engine, ILogge
 
     private async Task HandleInOrderAsync(IReadOnlyList<ResolvedEvent> resolved, QueueTrigger trigger, CancellationToken cancellationToken)
     {
-        foreach (var (change, claimChecked) in resolved)
+        foreach (var (change, claimChecked, resent) in resolved)
         {
             // The trace of the write that made the change goes on here; each run adds its rule and run ids (RunScope).
             using var activity = AutomationTelemetry.StartConsumer(PendingEvents.QueueName, change.TraceParent)?
@@ -43,7 +43,7 @@ public sealed class RecordEvents(PendingEvents events, RuleEngine engine, ILogge
             using var scope = LogScopes.Begin(logger, (LogScopes.EventId, change.Id), (LogScopes.ChainId, change.Chain.Id));
             try
             {
-                await engine.HandleAsync(change, cancellationToken, firstDelivery: trigger.DequeueCount == 1 && !claimChecked);
+                await engine.HandleAsync(change, cancellationToken, firstDelivery: trigger.DequeueCount == 1 && !claimChecked && !resent);
             }
             catch (Exception e)
             {

@@ -137,7 +137,7 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
                 }
 
                 var change = FromEntity(entity);
-                var inline = EventMessage.Events([JsonSerializer.SerializeToNode(change, EventJson.Options)]);
+                var inline = EventMessage.Events([JsonSerializer.SerializeToNode(change, EventJson.Options)], resent: true);
                 if (Encoding.UTF8.GetByteCount(inline) <= QueueMessageEncoding.MaxTextBytes)
                 {
                     await queue.SendMessageAsync(inline, cancellationToken: cancellationToken);
@@ -165,10 +165,12 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
     public async Task<IReadOnlyList<ResolvedEvent>> ResolveAsync(string message, CancellationToken cancellationToken)
     {
         var node = JsonNode.Parse(message) ?? throw new JsonException("The record-events message is empty.");
+        var resent = node["resent"] is JsonValue flag && flag.TryGetValue<bool>(out var value) && value;
         var result = new List<ResolvedEvent>();
         foreach (var item in node["events"]?.AsArray() ?? [])
         {
-            result.Add(new ResolvedEvent(item.Deserialize<ChangeEvent>(EventJson.Options) ?? throw new JsonException("A change event was null."), false));
+            result.Add(new ResolvedEvent(item.Deserialize<ChangeEvent>(EventJson.Options) ?? throw new JsonException("A change event was null."), false,
+                resent));
         }
 
         foreach (var reference in node["refs"]?.AsArray() ?? [])
@@ -188,10 +190,14 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
     public Task CompleteAsync(ChangeEvent change, CancellationToken cancellationToken) =>
         records.DeleteEntityAsync(change.Model, RowKey(change.Id), cancellationToken: cancellationToken);
 
-    /// <summary>Message formats of <c>record-events</c>: <c>{"v":1,"events":[…]}</c> and <c>{"v":1,"refs":[{"model","id"}]}</c>.</summary>
+    /// <summary>
+    /// Message formats of <c>record-events</c>: <c>{"v":1,"events":[…]}</c> (<c>"resent":true</c> when the sweeper sends
+    /// it again: it may have been delivered before) and <c>{"v":1,"refs":[{"model","id"}]}</c>.
+    /// </summary>
     private static class EventMessage
     {
-        public static string Events(JsonArray events) => new JsonObject { ["v"] = 1, ["events"] = events }.ToJsonString();
+        public static string Events(JsonArray events, bool resent = false) =>
+            (resent ? new JsonObject { ["v"] = 1, ["resent"] = true, ["events"] = events } : new JsonObject { ["v"] = 1, ["events"] = events }).ToJsonString();
 
         public static string References(IEnumerable<ChangeEvent> changes) =>
             new JsonObject
@@ -202,5 +208,8 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
     }
 }
 
-/// <summary>An event of a <c>record-events</c> message; a claim-checked one must be completed once handled.</summary>
-public sealed record ResolvedEvent(ChangeEvent Change, bool ClaimChecked);
+/// <summary>
+/// An event of a <c>record-events</c> message; a claim-checked one must be completed once handled. A resent one came
+/// from the sweeper, and may have been delivered (and handled) before, whatever the queue's dequeue count says.
+/// </summary>
+public sealed record ResolvedEvent(ChangeEvent Change, bool ClaimChecked, bool Resent = false);

@@ -82,6 +82,18 @@ public sealed class RecordStoreHarness
 
     public Task<ModelDefinition> ModelAsync(string name) => Service.ModelAsync(name, CancellationToken.None);
 
+    /// <summary>A create event of (<paramref name="model"/>, <paramref name="id"/>) with a fresh event id, for pending-event tests.</summary>
+    public static ChangeEvent Change(string model, long id) => new()
+    {
+        Id = $"{DateTime.UtcNow.Ticks:D19}-{Guid.NewGuid():N}"[..32],
+        Kind = ChangeKind.Create,
+        Model = model,
+        RecordId = id,
+        Actor = new Actor(1),
+        Chain = CausalChain.Start(),
+        At = DateTime.UtcNow,
+    };
+
     /// <summary>How many pending-event entities <paramref name="model"/>'s partition holds.</summary>
     public async Task<int> CountPendingAsync(string model)
     {

@@ -240,7 +240,7 @@ public sealed class TableRecordStoreTests(AzuriteFixture azurite)
         var created = await h.Service.CreateAsync(model, new JsonObject { ["name"] = "big", ["notes"] = big }, Ctx, None);
         await h.Publisher.FlushAsync();
         var message = Assert.Single(await h.Queue.ReceiveMessagesAsync(1));
-        var (change, claimChecked) = Assert.Single(await h.Events.ResolveAsync(message.Text!, None));
+        var (change, claimChecked, _) = Assert.Single(await h.Events.ResolveAsync(message.Text!, None));
         var pendingUntilCompleted = await h.CountPendingAsync(model.Name);
         await h.Events.CompleteAsync(change, None);
 
