@@ -13,6 +13,7 @@ using Automation.Storage.Emulator;
 using Automation.Storage.Queues;
 using Automation.Storage.Records;
 using Automation.Storage.Tables;
+using Automation.Testing;
 using Azure.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -44,7 +44,7 @@ var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { Location = lo
 var connectionString = azurite.ConnectionString;
 var adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 // Counts the app's storage requests by kind (an interlocked add each), so the output says what one event costs.
-var appRequests = new Automation.Records.Bench.RequestCounter(azurite.TablePort);
+var appRequests = new Automation.Testing.RequestCounter(azurite.TablePort);
 var appStorageOptions = new StorageClientOptions();
 appStorageOptions.AddPolicy(appRequests, Azure.Core.HttpPipelinePosition.PerRetry);
 WebApplication? app = null;
@@ -277,7 +277,7 @@ async Task<bool> EndToEndAsync(WebApplication host, string baseUrl)
         throw;
     }
 
-    var requestsUsed = Automation.Records.Bench.RequestCounter.Difference(appRequests.Snapshot(), requestsBefore);
+    var requestsUsed = Automation.Testing.RequestCounter.Difference(appRequests.Snapshot(), requestsBefore);
     var ceilingAfter = await CyclesPerSecondAsync(QueueCycleAsync);
     var ceiling = (ceilingBefore + ceilingAfter) / 2;
     Console.WriteLine($"  Azurite queue send+receive+delete ceiling: {ceiling:N0} cycles/s (before {ceilingBefore:N0}, after {ceilingAfter:N0})");

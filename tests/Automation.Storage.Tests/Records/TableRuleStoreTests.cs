@@ -66,7 +66,7 @@ public sealed class TableRuleStoreTests(AzuriteFixture azurite)
     {
         var (first, _) = await TwoInstancesAsync();
         await first.SaveAsync(Rule("only"), None);
-        var counter = new RequestCounter();
+        var counter = new RequestCounter(azurite.TablePort);
         var second = new TableRuleStore(new TableServiceClient(azurite.Connection, counter.Options()).GetTableClient(_table),
             new IdAllocator(azurite.Tables.GetTableClient(_table.Replace("rules", "ruleids", StringComparison.Ordinal)), TimeProvider.System), TimeProvider.System);
         await second.ActiveForModelAsync("x_lead", DateTimeOffset.UtcNow, None); // loads the rules

@@ -62,7 +62,7 @@ public sealed class TableRunLogTests(AzuriteFixture azurite)
 
     private async Task<(TableRunLog Log, RequestCounter Requests)> RunLogAsync()
     {
-        var counter = new RequestCounter();
+        var counter = new RequestCounter(azurite.TablePort);
         var table = new TableServiceClient(azurite.Connection, counter.Options()).GetTableClient(azurite.UniqueTableName("runs"));
         await table.CreateIfNotExistsAsync();
         return (new TableRunLog(table), counter);
