@@ -14,7 +14,7 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
     public async Task Flush_RemovesEverySettledEntity_OfSeveralModels_InMoreThanOneTransactionEach()
     {
         var h = await RecordStoreHarness.CreateAsync(azurite);
-        var changes = Enumerable.Range(0, 200).Select(i => RecordStoreHarness.Change(i % 3 == 0 ? "x_other" : "x_everything", i)).ToList();
+        var changes = Enumerable.Range(0, 200).Select(i => h.Change(i % 3 == 0 ? "x_other" : "x_everything", i)).ToList();
         await CommitAsync(h, changes);
         await using var settler = new PendingSettler(h.Events, NullLogger<PendingSettler>.Instance, TimeSpan.FromHours(1));
 
@@ -31,7 +31,7 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
     public async Task AnEntityAlreadyGone_DoesNotKeepTheOthersOfItsTransaction()
     {
         var h = await RecordStoreHarness.CreateAsync(azurite);
-        var changes = Enumerable.Range(0, 10).Select(i => RecordStoreHarness.Change("x_everything", i)).ToList();
+        var changes = Enumerable.Range(0, 10).Select(i => h.Change("x_everything", i)).ToList();
         await CommitAsync(h, changes);
         await h.Records.DeleteEntityAsync("x_everything", PendingEvents.RowKey(changes[4].Id)); // the sweeper resent it, say
         await using var settler = new PendingSettler(h.Events, NullLogger<PendingSettler>.Instance, TimeSpan.FromHours(1));
@@ -47,13 +47,13 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
     public async Task Dispose_RemovesWhatIsWaiting_WithoutWaitingOutTheWindow()
     {
         var h = await RecordStoreHarness.CreateAsync(azurite);
-        var changes = Enumerable.Range(0, 5).Select(i => RecordStoreHarness.Change("x_everything", i)).ToList();
+        var changes = Enumerable.Range(0, 5).Select(i => h.Change("x_everything", i)).ToList();
         await CommitAsync(h, changes);
         var settler = new PendingSettler(h.Events, NullLogger<PendingSettler>.Instance, TimeSpan.FromHours(1));
 
         changes.ForEach(settler.Settle);
         await settler.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        settler.Settle(RecordStoreHarness.Change("x_everything", 99)); // after shutdown: dropped, the sweeper's business
+        settler.Settle(h.Change("x_everything", 99)); // after shutdown: dropped, the sweeper's business
 
         Assert.Equal(0, await h.CountPendingAsync("x_everything"));
     }
@@ -62,8 +62,8 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
     public async Task SweptEvents_TravelMarkedAsResent_SentOnesDoNot()
     {
         var h = await RecordStoreHarness.CreateAsync(azurite);
-        var swept = RecordStoreHarness.Change("x_everything", 1);
-        var sent = RecordStoreHarness.Change("x_everything", 2);
+        var swept = h.Change("x_everything", 1);
+        var sent = h.Change("x_everything", 2);
         await CommitAsync(h, [swept]);
 
         await h.Events.SweepAsync(["x_everything"], TimeSpan.Zero, None);
@@ -84,7 +84,7 @@ public sealed class PendingSettlerTests(AzuriteFixture azurite)
     {
         var h = await RecordStoreHarness.CreateAsync(azurite);
         await using var settler = new PendingSettler(h.Events, NullLogger<PendingSettler>.Instance, TimeSpan.FromMilliseconds(300));
-        var changes = Enumerable.Range(0, 20).Select(i => RecordStoreHarness.Change("x_everything", i)).ToList();
+        var changes = Enumerable.Range(0, 20).Select(i => h.Change("x_everything", i)).ToList();
         await CommitAsync(h, changes);
 
         await h.Events.SendAsync(changes, None, settle: settler.Settle);

@@ -83,9 +83,9 @@ public sealed class RecordStoreHarness
     public Task<ModelDefinition> ModelAsync(string name) => Service.ModelAsync(name, CancellationToken.None);
 
     /// <summary>A create event of (<paramref name="model"/>, <paramref name="id"/>) with a fresh event id, for pending-event tests.</summary>
-    public static ChangeEvent Change(string model, long id) => new()
+    public ChangeEvent Change(string model, long id) => new()
     {
-        Id = $"{DateTime.UtcNow.Ticks:D19}-{Guid.NewGuid():N}"[..32],
+        Id = Events.NewEventId(),
         Kind = ChangeKind.Create,
         Model = model,
         RecordId = id,
