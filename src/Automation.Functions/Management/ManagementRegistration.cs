@@ -16,7 +16,6 @@ public static class ManagementRegistration
         resources.Tables.UnionWith([ApiKeyStore.TableName, RunPayloads.TableName, QueueFailureLog.TableName]);
 
         services.AddSingleton(sp => new ApiKeyStore(Table(sp, ApiKeyStore.TableName)));
-        services.AddSingleton(sp => new TableRunLog(Table(sp, TableRunLog.TableName)));
         services.AddSingleton(sp => new RunPayloads(Table(sp, RunPayloads.TableName)));
         services.AddSingleton(sp => new QueueFailureLog(Table(sp, QueueFailureLog.TableName)));
         services.AddSingleton<StoreTransfer>();

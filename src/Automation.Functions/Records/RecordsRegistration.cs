@@ -40,7 +40,9 @@ public static class RecordsRegistration
         // The rule engine and the queue function that feeds it change events.
         services.AddSingleton<IRuleStore>(sp => new TableRuleStore(Table(sp, TableRuleStore.TableName), sp.GetRequiredService<IdAllocator>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IRunLog>(sp => new TableRunLog(Table(sp, TableRunLog.TableName)));
+        // One run log per process: its claims and saves share transactions (GroupCommit), whoever writes them.
+        services.AddSingleton(sp => new TableRunLog(Table(sp, TableRunLog.TableName)));
+        services.AddSingleton<IRunLog>(sp => sp.GetRequiredService<TableRunLog>());
         services.AddSingleton(sp => new RuleEngineOptions
         {
             MaxChainDepth = sp.GetRequiredService<IConfiguration>().GetValue("Automation:MaxChainDepth", 16),

@@ -196,8 +196,17 @@ public sealed class PendingEvents(TableClient records, QueueClient queue, TimePr
     /// </summary>
     private static class EventMessage
     {
-        public static string Events(JsonArray events, bool resent = false) =>
-            (resent ? new JsonObject { ["v"] = 1, ["resent"] = true, ["events"] = events } : new JsonObject { ["v"] = 1, ["events"] = events }).ToJsonString();
+        public static string Events(JsonArray events, bool resent = false)
+        {
+            var message = new JsonObject { ["v"] = 1 };
+            if (resent)
+            {
+                message["resent"] = true;
+            }
+
+            message["events"] = events;
+            return message.ToJsonString();
+        }
 
         public static string References(IEnumerable<ChangeEvent> changes) =>
             new JsonObject
